@@ -1,0 +1,40 @@
+#include "common/client_channel.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace salesmeet {
+
+std::string RetryServiceConfig(int max_attempts) {
+  return absl::StrCat(
+      R"({"methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)",
+      std::clamp(max_attempts, 2, 5),
+      R"(,"initialBackoff":"0.05s","maxBackoff":"1s","backoffMultiplier":2,)",
+      R"("retryableStatusCodes":["UNAVAILABLE"]}}]})");
+}
+
+std::shared_ptr<grpc::Channel> CreatePeerChannel(
+    const std::string& target, const ChannelOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(RetryServiceConfig(options.max_attempts));
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+std::unique_ptr<grpc::ClientContext> DownstreamContext(
+    const grpc::ServerContext* incoming, absl::Duration default_timeout) {
+  std::unique_ptr<grpc::ClientContext> context =
+      incoming != nullptr ? grpc::ClientContext::FromServerContext(*incoming)
+                          : std::make_unique<grpc::ClientContext>();
+  absl::Time deadline = absl::Now() + default_timeout;
+  if (incoming != nullptr) {
+    deadline = std::min(deadline, absl::FromChrono(incoming->deadline()));
+  }
+  context->set_deadline(absl::ToChronoTime(deadline));
+  return context;
+}
+
+}  // namespace salesmeet

@@ -1,0 +1,40 @@
+#ifndef SALESMEET_COMMON_CLIENT_CHANNEL_H_
+#define SALESMEET_COMMON_CLIENT_CHANNEL_H_
+
+// How a salesmeet service calls another: one channel per peer whose service
+// config retries UNAVAILABLE (and nothing else), and a context per call with
+// a deadline that never outlives the caller's own.
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/time/time.h"
+
+namespace salesmeet {
+
+struct ChannelOptions {
+  // Deadline of a call made outside any incoming RPC, and the cap for one
+  // made inside one.
+  absl::Duration default_timeout = absl::Seconds(3);
+  // Attempts in total, the first included; gRPC caps this at 5.
+  int max_attempts = 4;
+};
+
+// The gRPC service config that gives every method of the channel the retry
+// policy: UNAVAILABLE only, exponential back-off from 50 ms to 1 s.
+std::string RetryServiceConfig(int max_attempts);
+
+std::shared_ptr<grpc::Channel> CreatePeerChannel(const std::string& target,
+                                                 const ChannelOptions& options);
+
+// A context for one downstream call. With an incoming call, its deadline is
+// the earlier of the incoming deadline and now + default_timeout, and
+// cancelling the incoming call cancels this one.
+std::unique_ptr<grpc::ClientContext> DownstreamContext(
+    const grpc::ServerContext* incoming, absl::Duration default_timeout);
+
+}  // namespace salesmeet
+
+#endif  // SALESMEET_COMMON_CLIENT_CHANNEL_H_

@@ -1,0 +1,48 @@
+#ifndef SALESMEET_COMMON_PAGE_TOKEN_H_
+#define SALESMEET_COMMON_PAGE_TOKEN_H_
+
+// Opaque, tamper-evident page tokens (AIP-158). A token carries a cursor (the
+// key after which the next page starts) and is sealed with HMAC-SHA256 over
+// the list method and the query it was issued for, so a token that was
+// altered, comes from another query, or has expired is refused instead of
+// producing a wrong page.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace salesmeet {
+
+class PageTokenCodec {
+ public:
+  // `secret` keys the HMAC; replicas that share a database must share it.
+  PageTokenCodec(std::string secret, absl::Duration lifetime);
+
+  PageTokenCodec(const PageTokenCodec&) = delete;
+  PageTokenCodec& operator=(const PageTokenCodec&) = delete;
+
+  // `scope` names the list method (e.g. "ListParticipants"); `query` is a
+  // canonical form of every request parameter except page size and token.
+  std::string Encode(absl::string_view scope, absl::string_view query,
+                     absl::string_view cursor, absl::Time now) const;
+
+  // The cursor, or INVALID_ARGUMENT naming `field` when the token is
+  // malformed, forged, from another query, or older than the lifetime.
+  absl::StatusOr<std::string> Decode(absl::string_view token,
+                                     absl::string_view scope,
+                                     absl::string_view query, absl::Time now,
+                                     absl::string_view field = "page_token") const;
+
+ private:
+  std::string Mac(absl::string_view scope, absl::string_view query,
+                  absl::string_view payload) const;
+
+  const std::string secret_;
+  const absl::Duration lifetime_;
+};
+
+}  // namespace salesmeet
+
+#endif  // SALESMEET_COMMON_PAGE_TOKEN_H_

@@ -1,0 +1,207 @@
+#include "common/server_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <exception>
+#include <utility>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/json_log.h"
+#include "common/rpc_observer.h"
+
+ABSL_FLAG(int, port, -1, "gRPC port; -1 uses the service's default, 0 a free one");
+ABSL_FLAG(int, metrics_port, -1,
+          "Prometheus /metrics port; -1 uses the service's default, 0 a free "
+          "one");
+ABSL_FLAG(std::string, bind_host, "0.0.0.0",
+          "Address to listen on for gRPC and metrics");
+ABSL_FLAG(int, max_message_bytes, 4 << 20,
+          "Largest request message accepted, in bytes");
+ABSL_FLAG(absl::Duration, drain_grace, absl::ZeroDuration(),
+          "After SIGTERM, how long to report NOT_SERVING before refusing new "
+          "calls");
+ABSL_FLAG(absl::Duration, shutdown_timeout, absl::Seconds(15),
+          "After draining starts, how long in-flight calls may take before "
+          "they are cancelled");
+ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(5),
+          "How often the database is probed to keep health up to date");
+ABSL_FLAG(bool, access_log, true, "Log one JSON line per RPC");
+
+namespace salesmeet {
+namespace {
+
+// Written by the signal handler, read by Run(): the self-pipe trick keeps
+// the handler async-signal-safe and lets Run() wait with a timeout.
+int g_signal_pipe[2] = {-1, -1};
+
+void OnTerminationSignal(int signo) {
+  const char byte = static_cast<char>(signo);
+  ssize_t ignored = write(g_signal_pipe[1], &byte, 1);
+  (void)ignored;
+}
+
+absl::Status InstallSignalHandlers() {
+  if (g_signal_pipe[0] < 0) {
+    if (pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+      return absl::InternalError("cannot create the signal pipe");
+    }
+  }
+  struct sigaction action = {};
+  action.sa_handler = OnTerminationSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  // A peer closing its socket must never kill the process.
+  signal(SIGPIPE, SIG_IGN);
+  return absl::OkStatus();
+}
+
+// Waits up to `timeout` for a termination signal; returns it, or 0.
+int WaitForSignal(absl::Duration timeout) {
+  struct pollfd fd = {g_signal_pipe[0], POLLIN, 0};
+  int rc = poll(&fd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (rc <= 0) return 0;
+  char byte = 0;
+  if (read(g_signal_pipe[0], &byte, 1) != 1) return 0;
+  return byte;
+}
+
+}  // namespace
+
+ServerOptions ServerOptionsFromFlags(std::string service_name,
+                                     int default_grpc_port,
+                                     int default_metrics_port) {
+  ServerOptions options;
+  options.service_name = std::move(service_name);
+  options.bind_host = absl::GetFlag(FLAGS_bind_host);
+  const int port = absl::GetFlag(FLAGS_port);
+  const int metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  options.grpc_port = port == -1 ? default_grpc_port : port;
+  options.metrics_port = metrics_port == -1 ? default_metrics_port : metrics_port;
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.drain_grace = absl::GetFlag(FLAGS_drain_grace);
+  options.shutdown_timeout = absl::GetFlag(FLAGS_shutdown_timeout);
+  options.health_interval = absl::GetFlag(FLAGS_health_interval);
+  options.access_log = absl::GetFlag(FLAGS_access_log);
+  return options;
+}
+
+ServerRunner::ServerRunner(ServerOptions options)
+    : options_(std::move(options)),
+      registry_(std::make_shared<prometheus::Registry>()) {}
+
+ServerRunner::~ServerRunner() = default;
+
+void ServerRunner::AddService(grpc::Service* service, std::string health_name) {
+  services_.emplace_back(service, std::move(health_name));
+}
+
+void ServerRunner::SetStoreProbe(std::function<absl::Status()> probe) {
+  probe_ = std::move(probe);
+}
+
+void ServerRunner::SetServing(grpc::Server& server, bool serving) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus(serving);  // The overall "" service too.
+  for (const auto& [service, name] : services_) {
+    health->SetServingStatus(name, serving);
+  }
+  serving_ = serving;
+}
+
+absl::Status ServerRunner::Run() {
+  absl::Status status = InstallSignalHandlers();
+  if (!status.ok()) return status;
+
+  std::unique_ptr<prometheus::Exposer> exposer;
+  int metrics_port = -1;
+  if (options_.metrics_port >= 0) {
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(
+          absl::StrCat(options_.bind_host, ":", options_.metrics_port));
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot serve metrics on port ", options_.metrics_port,
+                       ": ", e.what()));
+    }
+    exposer->RegisterCollectable(registry_);
+    std::vector<int> ports = exposer->GetListeningPorts();
+    metrics_port = ports.empty() ? options_.metrics_port : ports.front();
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int grpc_port = 0;
+  builder.AddListeningPort(
+      absl::StrCat(options_.bind_host, ":", options_.grpc_port),
+      grpc::InsecureServerCredentials(), &grpc_port);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  for (const auto& [service, name] : services_) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      std::make_unique<RpcObserverFactory>(*registry_, options_.access_log));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || grpc_port == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", options_.bind_host, ":", options_.grpc_port));
+  }
+
+  auto probe_store = [&] {
+    absl::Status probe = probe_ ? probe_() : absl::OkStatus();
+    if (probe.ok() != serving_) {
+      LogJson(probe.ok() ? LogLevel::kInfo : LogLevel::kError,
+              probe.ok() ? "store reachable; SERVING"
+                         : "store unreachable; NOT_SERVING",
+              {{"service", options_.service_name},
+               {"error", std::string(probe.message())}});
+    }
+    SetServing(*server, probe.ok());
+  };
+  // Start NOT_SERVING and flip only after the store answers.
+  SetServing(*server, false);
+  serving_ = true;  // So the first probe logs only a failure.
+  probe_store();
+  LogJson(LogLevel::kInfo, "serving",
+          {{"service", options_.service_name},
+           {"grpc_port", grpc_port},
+           {"metrics_port", metrics_port}});
+
+  int signo = 0;
+  while ((signo = WaitForSignal(options_.health_interval)) == 0) {
+    probe_store();
+  }
+
+  LogJson(LogLevel::kInfo, "draining",
+          {{"service", options_.service_name},
+           {"signal", signo},
+           {"grace_ms", absl::ToInt64Milliseconds(options_.drain_grace)},
+           {"timeout_ms", absl::ToInt64Milliseconds(options_.shutdown_timeout)}});
+  SetServing(*server, false);
+  if (options_.drain_grace > absl::ZeroDuration()) {
+    absl::SleepFor(options_.drain_grace);
+  }
+  const absl::Time start = absl::Now();
+  server->Shutdown(absl::ToChronoTime(start + options_.shutdown_timeout));
+  server->Wait();
+  LogJson(LogLevel::kInfo, "stopped",
+          {{"service", options_.service_name},
+           {"shutdown_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
+  return absl::OkStatus();
+}
+
+}  // namespace salesmeet

@@ -1,0 +1,172 @@
+#ifndef SALESMEET_COMMON_SQLITE_H_
+#define SALESMEET_COMMON_SQLITE_H_
+
+// A small RAII layer over SQLite for the services' embedded stores: a pool of
+// connections in WAL mode, cached prepared statements, transactions that roll
+// back unless committed, and versioned schema migrations at start-up.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace salesmeet {
+
+// Turns a SQLite result code into a status. Busy, locked, I/O and disk-full
+// errors are UNAVAILABLE (the caller may retry); the rest are INTERNAL.
+absl::Status SqliteError(int code, sqlite3* db, absl::string_view what);
+
+// A prepared statement borrowed from its connection's cache. It is reset and
+// its bindings cleared when this handle goes away. Bind indexes start at 1,
+// column indexes at 0, as in SQLite.
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  SqliteStatement(SqliteStatement&& other) noexcept;
+  SqliteStatement& operator=(SqliteStatement&&) = delete;
+  SqliteStatement(const SqliteStatement&) = delete;
+  ~SqliteStatement();
+
+  SqliteStatement& Bind(int index, int64_t value);
+  SqliteStatement& Bind(int index, absl::string_view text);
+  SqliteStatement& BindBlob(int index, absl::string_view bytes);
+  SqliteStatement& BindNull(int index);
+
+  // Advances to the next row: true when there is one, false when done.
+  absl::StatusOr<bool> Step();
+  // Runs a statement that returns no rows.
+  absl::Status Run();
+
+  int64_t ColumnInt64(int column) const;
+  std::string ColumnText(int column) const;
+  std::string ColumnBlob(int column) const;
+  bool ColumnIsNull(int column) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+  sqlite3* db_;
+  int bind_error_ = SQLITE_OK;
+};
+
+// One open connection. Not thread-safe: the pool hands it to one thread at a
+// time.
+class SqliteConnection {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(
+      const std::string& path, absl::Duration busy_timeout);
+  ~SqliteConnection();
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  // Prepares `sql` once per connection and reuses it afterwards.
+  absl::StatusOr<SqliteStatement> Prepare(absl::string_view sql);
+  // Runs one or more statements without parameters.
+  absl::Status Exec(absl::string_view sql);
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t Changes() const;
+
+ private:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+};
+
+// A transaction on one connection. Writes use BEGIN IMMEDIATE, which takes
+// the write lock up front, so two writers never deadlock upgrading a read
+// lock. Destroying it without Commit() rolls everything back.
+class SqliteTransaction {
+ public:
+  enum class Mode { kRead, kWrite };
+
+  static absl::StatusOr<std::unique_ptr<SqliteTransaction>> Begin(
+      SqliteConnection& connection, Mode mode);
+  ~SqliteTransaction();
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  absl::Status Commit();
+  SqliteConnection& connection() { return connection_; }
+
+ private:
+  explicit SqliteTransaction(SqliteConnection& connection)
+      : connection_(connection) {}
+
+  SqliteConnection& connection_;
+  bool done_ = false;
+};
+
+// A step in the schema's history. Versions start at 1 and increase by one;
+// each runs once, in its own transaction, and is recorded in user_version.
+struct SqliteMigration {
+  int version;
+  const char* sql;
+};
+
+// The database file and its pool of connections.
+class SqliteDatabase {
+ public:
+  struct Options {
+    std::string path;
+    int pool_size = 4;
+    absl::Duration busy_timeout = absl::Seconds(5);
+  };
+
+  // Opens (creating the file and its directory if needed), switches to WAL
+  // and applies pending migrations. FAILED_PRECONDITION when the file's
+  // schema is newer than this binary knows.
+  static absl::StatusOr<std::unique_ptr<SqliteDatabase>> Open(
+      const Options& options, const std::vector<SqliteMigration>& migrations);
+
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  // Exclusive use of one connection until the lease is destroyed.
+  class Lease {
+   public:
+    Lease(SqliteDatabase* db, std::unique_ptr<SqliteConnection> connection)
+        : db_(db), connection_(std::move(connection)) {}
+    Lease(Lease&&) = default;
+    ~Lease();
+    SqliteConnection& operator*() { return *connection_; }
+    SqliteConnection* operator->() { return connection_.get(); }
+
+   private:
+    SqliteDatabase* db_;
+    std::unique_ptr<SqliteConnection> connection_;
+  };
+
+  // Waits for a free connection.
+  Lease Acquire();
+
+  // A cheap query that fails when the file can no longer be read.
+  absl::Status Ping();
+
+  int schema_version() const { return schema_version_; }
+
+ private:
+  SqliteDatabase() = default;
+  void Release(std::unique_ptr<SqliteConnection> connection);
+
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_ ABSL_GUARDED_BY(mu_);
+  int schema_version_ = 0;
+};
+
+// "sqlite:///abs/path.db" -> "/abs/path.db"; "sqlite://rel.db" -> "rel.db".
+// INVALID_ARGUMENT for other schemes.
+absl::StatusOr<std::string> SqlitePathFromUrl(absl::string_view url);
+
+}  // namespace salesmeet
+
+#endif  // SALESMEET_COMMON_SQLITE_H_
