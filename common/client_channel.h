@@ -5,10 +5,10 @@
 // config retries UNAVAILABLE (and nothing else), and a context per call with
 // a deadline that never outlives the caller's own.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
 

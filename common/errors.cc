@@ -33,9 +33,8 @@ absl::Status Make(absl::StatusCode code, absl::string_view message,
 
 }  // namespace
 
-absl::Status WithErrorInfo(
-    absl::Status status, absl::string_view reason,
-    const std::map<std::string, std::string>& metadata) {
+absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
+                           const std::map<std::string, std::string>& metadata) {
   if (status.ok()) return status;
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
@@ -49,8 +48,7 @@ absl::Status WithErrorInfo(
 
 absl::Status InvalidFieldError(absl::string_view field,
                                absl::string_view description) {
-  return InvalidFieldsError(
-      {{std::string(field), std::string(description)}});
+  return InvalidFieldsError({{std::string(field), std::string(description)}});
 }
 
 absl::Status InvalidFieldsError(const std::vector<FieldViolation>& fields) {
@@ -85,8 +83,8 @@ absl::Status ResourceNotFoundError(absl::string_view resource_type,
 absl::Status ResourceExistsError(absl::string_view resource_type,
                                  absl::string_view resource_name,
                                  absl::string_view message) {
-  absl::Status status = Make(absl::StatusCode::kAlreadyExists, message,
-                             reason::kAlreadyExists);
+  absl::Status status =
+      Make(absl::StatusCode::kAlreadyExists, message, reason::kAlreadyExists);
   google::rpc::ResourceInfo info;
   info.set_resource_type(std::string(resource_type));
   info.set_resource_name(std::string(resource_name));

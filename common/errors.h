@@ -69,9 +69,9 @@ absl::Status EtagMismatchError(absl::string_view resource_name);
 
 // Attaches an ErrorInfo with this reason (and optional metadata), replacing
 // any ErrorInfo the status already carried. An OK status is returned as is.
-absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
-                           const std::map<std::string, std::string>&
-                               metadata = {});
+absl::Status WithErrorInfo(
+    absl::Status status, absl::string_view reason,
+    const std::map<std::string, std::string>& metadata = {});
 
 // Collects every field problem in a request so the caller sees all of them
 // at once instead of fixing one per round trip.

@@ -22,7 +22,9 @@ TEST(FieldErrorsTest, NamesEveryBadFieldInBadRequest) {
   EXPECT_NE(status.message().find("participant.time_zone"), std::string::npos);
 }
 
-TEST(FieldErrorsTest, NoErrorsIsOk) { EXPECT_TRUE(FieldErrors().ToStatus().ok()); }
+TEST(FieldErrorsTest, NoErrorsIsOk) {
+  EXPECT_TRUE(FieldErrors().ToStatus().ok());
+}
 
 TEST(ErrorsTest, PreconditionFailureCarriesEveryViolationAndReason) {
   absl::Status status = FailedPreconditionError(
@@ -62,7 +64,9 @@ TEST(GrpcStatusTest, RoundTripKeepsDetails) {
   EXPECT_EQ(info.reason(), "ETAG_MISMATCH");
 }
 
-TEST(GrpcStatusTest, OkIsOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
+TEST(GrpcStatusTest, OkIsOk) {
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
 
 }  // namespace
 }  // namespace salesmeet

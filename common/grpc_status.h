@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace salesmeet {
 
@@ -16,6 +17,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The inverse, for clients of our peers: keeps code, message and details.
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// Finishes a unary handler: copies the value into `response` when OK.
+template <typename T>
+grpc::Status Respond(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
 
 }  // namespace salesmeet
 

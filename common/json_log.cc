@@ -51,11 +51,12 @@ void LogJson(LogLevel level, absl::string_view message,
   const char* level_name = level == LogLevel::kInfo      ? "info"
                            : level == LogLevel::kWarning ? "warning"
                                                          : "error";
-  std::string line = absl::StrCat(
-      "{\"ts\":\"",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      "\",\"level\":\"", level_name, "\",\"msg\":\"", JsonEscape(message),
-      "\"");
+  std::string line =
+      absl::StrCat("{\"ts\":\"",
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                    absl::UTCTimeZone()),
+                   "\",\"level\":\"", level_name, "\",\"msg\":\"",
+                   JsonEscape(message), "\"");
   for (const LogField& f : fields) {
     absl::StrAppend(&line, ",\"", JsonEscape(f.key), "\":");
     if (f.is_number) {

@@ -36,16 +36,16 @@ class FilterParser {
       term.field = Take(IsIdentifierChar);
       if (term.field.empty()) return Error("expected a field name");
       if (known.count(term.field) == 0) {
-        return InvalidFieldError(
-            field_, absl::StrCat("unknown field \"", term.field,
-                                 "\"; filterable fields are: ",
-                                 absl::StrJoin(known, ", ")));
+        return InvalidFieldError(field_,
+                                 absl::StrCat("unknown field \"", term.field,
+                                              "\"; filterable fields are: ",
+                                              absl::StrJoin(known, ", ")));
       }
       for (const FilterTerm& seen : terms) {
         if (seen.field == term.field) {
-          return InvalidFieldError(
-              field_, absl::StrCat("field \"", term.field,
-                                   "\" appears more than once"));
+          return InvalidFieldError(field_,
+                                   absl::StrCat("field \"", term.field,
+                                                "\" appears more than once"));
         }
       }
       SkipSpace();
@@ -100,8 +100,8 @@ class FilterParser {
   bool AtEnd() const { return pos_ >= text_.size(); }
 
   absl::Status Error(absl::string_view what) const {
-    return InvalidFieldError(
-        field_, absl::StrCat(what, " at position ", pos_ + 1));
+    return InvalidFieldError(field_,
+                             absl::StrCat(what, " at position ", pos_ + 1));
   }
 
   absl::string_view text_;

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -20,8 +21,8 @@ constexpr size_t kHeaderBytes = 9;  // version + issue time (8 bytes).
 
 void AppendInt64(std::string* out, int64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) {
-    out->push_back(static_cast<char>((static_cast<uint64_t>(value) >> shift) &
-                                     0xff));
+    out->push_back(
+        static_cast<char>((static_cast<uint64_t>(value) >> shift) & 0xff));
   }
 }
 
@@ -92,6 +93,15 @@ absl::StatusOr<std::string> PageTokenCodec::Decode(
     return BadToken(field, "has expired; start again from the first page");
   }
   return std::string(payload.substr(kHeaderBytes));
+}
+
+absl::StatusOr<int> EffectivePageSize(int requested, int default_size,
+                                      int max_size) {
+  if (requested < 0) {
+    return InvalidFieldError("page_size", "must not be negative");
+  }
+  if (requested == 0) return default_size;
+  return std::min(requested, max_size);
 }
 
 }  // namespace salesmeet

@@ -30,10 +30,9 @@ class PageTokenCodec {
 
   // The cursor, or INVALID_ARGUMENT naming `field` when the token is
   // malformed, forged, from another query, or older than the lifetime.
-  absl::StatusOr<std::string> Decode(absl::string_view token,
-                                     absl::string_view scope,
-                                     absl::string_view query, absl::Time now,
-                                     absl::string_view field = "page_token") const;
+  absl::StatusOr<std::string> Decode(
+      absl::string_view token, absl::string_view scope, absl::string_view query,
+      absl::Time now, absl::string_view field = "page_token") const;
 
  private:
   std::string Mac(absl::string_view scope, absl::string_view query,
@@ -42,6 +41,12 @@ class PageTokenCodec {
   const std::string secret_;
   const absl::Duration lifetime_;
 };
+
+// The page size a List call gets (AIP-158): 0 means `default_size`, values
+// above `max_size` are lowered to it, and a negative value is
+// INVALID_ARGUMENT naming page_size.
+absl::StatusOr<int> EffectivePageSize(int requested, int default_size,
+                                      int max_size);
 
 }  // namespace salesmeet
 

@@ -34,15 +34,16 @@ TEST_F(PageTokenTest, EveryFlippedByteIsRefused) {
   for (size_t i = 0; i < raw.size(); ++i) {
     std::string forged = raw;
     forged[i] ^= 0x01;
-    auto cursor = codec_.Decode(absl::WebSafeBase64Escape(forged), "List", "q",
-                                kNow);
+    auto cursor =
+        codec_.Decode(absl::WebSafeBase64Escape(forged), "List", "q", kNow);
     EXPECT_EQ(cursor.status().code(), absl::StatusCode::kInvalidArgument)
         << "byte " << i;
   }
 }
 
 TEST_F(PageTokenTest, GarbageIsInvalidArgumentNamingPageToken) {
-  for (const char* junk : {"", "!!!", "abc", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  for (const char* junk :
+       {"", "!!!", "abc", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
     auto cursor = codec_.Decode(junk, "List", "q", kNow);
     ASSERT_EQ(cursor.status().code(), absl::StatusCode::kInvalidArgument);
     google::rpc::BadRequest bad;
@@ -59,14 +60,27 @@ TEST_F(PageTokenTest, TokenFromAnotherQueryOrMethodIsRefused) {
 
 TEST_F(PageTokenTest, ExpiredTokenIsRefused) {
   std::string token = codec_.Encode("List", "q", "x", kNow);
-  EXPECT_FALSE(
-      codec_.Decode(token, "List", "q", kNow + absl::Hours(25)).ok());
+  EXPECT_FALSE(codec_.Decode(token, "List", "q", kNow + absl::Hours(25)).ok());
 }
 
 TEST_F(PageTokenTest, TokenFromAnotherSecretIsRefused) {
   PageTokenCodec other("other-key", absl::Hours(24));
   std::string token = other.Encode("List", "q", "x", kNow);
   EXPECT_FALSE(codec_.Decode(token, "List", "q", kNow).ok());
+}
+
+}  // namespace
+}  // namespace salesmeet
+
+namespace salesmeet {
+namespace {
+
+TEST(PageSizeTest, DefaultsCapsAndRefusesNegative) {
+  EXPECT_EQ(*EffectivePageSize(0, 50, 1000), 50);
+  EXPECT_EQ(*EffectivePageSize(7, 50, 1000), 7);
+  EXPECT_EQ(*EffectivePageSize(5000, 50, 1000), 1000);
+  EXPECT_EQ(EffectivePageSize(-1, 50, 1000).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

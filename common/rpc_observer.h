@@ -5,15 +5,15 @@
 // JSON access-log line and Prometheus request/latency metrics per method and
 // status code. Handlers contain none of this.
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/support/server_interceptor.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
 
 namespace salesmeet {
 

@@ -1,7 +1,10 @@
 #include "common/server_runner.h"
 
 #include <fcntl.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <poll.h>
+#include <prometheus/exposer.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,17 +12,14 @@
 #include <exception>
 #include <utility>
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <prometheus/exposer.h>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/json_log.h"
 #include "common/rpc_observer.h"
 
-ABSL_FLAG(int, port, -1, "gRPC port; -1 uses the service's default, 0 a free one");
+ABSL_FLAG(int, port, -1,
+          "gRPC port; -1 uses the service's default, 0 a free one");
 ABSL_FLAG(int, metrics_port, -1,
           "Prometheus /metrics port; -1 uses the service's default, 0 a free "
           "one");
@@ -87,7 +87,8 @@ ServerOptions ServerOptionsFromFlags(std::string service_name,
   const int port = absl::GetFlag(FLAGS_port);
   const int metrics_port = absl::GetFlag(FLAGS_metrics_port);
   options.grpc_port = port == -1 ? default_grpc_port : port;
-  options.metrics_port = metrics_port == -1 ? default_metrics_port : metrics_port;
+  options.metrics_port =
+      metrics_port == -1 ? default_metrics_port : metrics_port;
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.drain_grace = absl::GetFlag(FLAGS_drain_grace);
   options.shutdown_timeout = absl::GetFlag(FLAGS_shutdown_timeout);
@@ -148,8 +149,10 @@ absl::Status ServerRunner::Run() {
       absl::StrCat(options_.bind_host, ":", options_.grpc_port),
       grpc::InsecureServerCredentials(), &grpc_port);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
-  for (const auto& [service, name] : services_) builder.RegisterService(service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  for (const auto& [service, name] : services_)
+    builder.RegisterService(service);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(
       std::make_unique<RpcObserverFactory>(*registry_, options_.access_log));
@@ -186,11 +189,12 @@ absl::Status ServerRunner::Run() {
     probe_store();
   }
 
-  LogJson(LogLevel::kInfo, "draining",
-          {{"service", options_.service_name},
-           {"signal", signo},
-           {"grace_ms", absl::ToInt64Milliseconds(options_.drain_grace)},
-           {"timeout_ms", absl::ToInt64Milliseconds(options_.shutdown_timeout)}});
+  LogJson(
+      LogLevel::kInfo, "draining",
+      {{"service", options_.service_name},
+       {"signal", signo},
+       {"grace_ms", absl::ToInt64Milliseconds(options_.drain_grace)},
+       {"timeout_ms", absl::ToInt64Milliseconds(options_.shutdown_timeout)}});
   SetServing(*server, false);
   if (options_.drain_grace > absl::ZeroDuration()) {
     absl::SleepFor(options_.drain_grace);

@@ -5,13 +5,13 @@
 // health and reflection, cap message sizes, observe every RPC, export
 // metrics, follow the store's health, and shut down gracefully on SIGTERM.
 
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <prometheus/registry.h>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"

@@ -1,5 +1,7 @@
 #include "common/sqlite.h"
 
+#include <openssl/rand.h>
+
 #include <filesystem>
 #include <utility>
 
@@ -115,14 +117,13 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
       nullptr);
   if (rc != SQLITE_OK) {
-    absl::Status status =
-        SqliteError(rc, db, absl::StrCat("opening ", path));
+    absl::Status status = SqliteError(rc, db, absl::StrCat("opening ", path));
     sqlite3_close_v2(db);
     return status;
   }
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
-  sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(
-                               busy_timeout)));
+  sqlite3_busy_timeout(
+      db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
   // FULL sync: a commit we acknowledged survives a power loss, not only a
   // process crash.
   absl::Status status = connection->Exec(
@@ -197,9 +198,14 @@ absl::Status Migrate(SqliteConnection& connection,
                      int* version_out) {
   // One write transaction for the whole check-and-apply, so two processes
   // starting together never apply a step twice.
-  auto tx = SqliteTransaction::Begin(connection,
-                                     SqliteTransaction::Mode::kWrite);
+  auto tx =
+      SqliteTransaction::Begin(connection, SqliteTransaction::Mode::kWrite);
   if (!tx.ok()) return tx.status();
+  // Infrastructure, not part of any service's schema history.
+  absl::Status meta = connection.Exec(
+      "CREATE TABLE IF NOT EXISTS salesmeet_meta ("
+      " key TEXT PRIMARY KEY, value BLOB NOT NULL)");
+  if (!meta.ok()) return meta;
   absl::StatusOr<int> current = ReadUserVersion(connection);
   if (!current.ok()) return current.status();
   const int latest = migrations.empty() ? 0 : migrations.back().version;
@@ -284,6 +290,39 @@ absl::Status SqliteDatabase::Ping() {
       lease->Prepare("SELECT count(*) FROM sqlite_master");
   if (!stmt.ok()) return stmt.status();
   return stmt->Run();
+}
+
+absl::StatusOr<std::string> SqliteDatabase::LoadOrCreateSecret(
+    absl::string_view key) {
+  unsigned char fresh[32];
+  if (RAND_bytes(fresh, sizeof(fresh)) != 1) {
+    return absl::InternalError("no randomness available for a secret");
+  }
+  Lease lease = Acquire();
+  auto tx = SqliteTransaction::Begin(*lease, SqliteTransaction::Mode::kWrite);
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<SqliteStatement> insert = lease->Prepare(
+      "INSERT OR IGNORE INTO salesmeet_meta (key, value) VALUES (?, ?)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, key).BindBlob(
+      2, absl::string_view(reinterpret_cast<char*>(fresh), sizeof(fresh)));
+  absl::Status status = insert->Run();
+  if (!status.ok()) return status;
+  std::string secret;
+  {
+    // Scoped so the statement is reset before COMMIT.
+    absl::StatusOr<SqliteStatement> select =
+        lease->Prepare("SELECT value FROM salesmeet_meta WHERE key = ?");
+    if (!select.ok()) return select.status();
+    select->Bind(1, key);
+    absl::StatusOr<bool> row = select->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::InternalError("secret vanished after insert");
+    secret = select->ColumnBlob(0);
+  }
+  status = (*tx)->Commit();
+  if (!status.ok()) return status;
+  return secret;
 }
 
 absl::StatusOr<std::string> SqlitePathFromUrl(absl::string_view url) {

@@ -154,6 +154,11 @@ class SqliteDatabase {
 
   int schema_version() const { return schema_version_; }
 
+  // A random 32-byte secret kept in the database's own metadata table and
+  // created on first use, so every process on this database shares it (page
+  // token keys, for example).
+  absl::StatusOr<std::string> LoadOrCreateSecret(absl::string_view key);
+
  private:
   SqliteDatabase() = default;
   void Release(std::unique_ptr<SqliteConnection> connection);

@@ -19,10 +19,9 @@ class SqliteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("sqlite_test_", getpid(), "_",
-                        ::testing::UnitTest::GetInstance()
-                            ->current_test_info()
-                            ->name());
+           absl::StrCat(
+               "sqlite_test_", getpid(), "_",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     path_ = (dir_ / "nested" / "test.db").string();
   }
@@ -52,8 +51,8 @@ TEST_F(SqliteTest, OpenCreatesDirectoryAndAppliesAllMigrations) {
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(db->schema_version(), 2);
   auto lease = db->Acquire();
-  EXPECT_TRUE(lease->Exec("INSERT INTO item (id, n, note) VALUES ('a', 1, 'x')")
-                  .ok());
+  EXPECT_TRUE(
+      lease->Exec("INSERT INTO item (id, n, note) VALUES ('a', 1, 'x')").ok());
 }
 
 TEST_F(SqliteTest, ReopeningAppliesOnlyNewMigrationsAndKeepsData) {
@@ -71,7 +70,8 @@ TEST_F(SqliteTest, ReopeningAppliesOnlyNewMigrationsAndKeepsData) {
 
 TEST_F(SqliteTest, NewerSchemaThanBinaryIsRefused) {
   ASSERT_NE(OpenDb(), nullptr);
-  auto db = SqliteDatabase::Open({path_, 1, absl::Seconds(1)}, {kMigrations[0]});
+  auto db =
+      SqliteDatabase::Open({path_, 1, absl::Seconds(1)}, {kMigrations[0]});
   EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
@@ -107,7 +107,8 @@ TEST_F(SqliteTest, BoundParametersRoundTripAndStatementsAreReusable) {
   auto db = OpenDb();
   auto lease = db->Acquire();
   for (int i = 0; i < 3; ++i) {
-    auto insert = lease->Prepare("INSERT INTO item (id, n, note) VALUES (?, ?, ?)");
+    auto insert =
+        lease->Prepare("INSERT INTO item (id, n, note) VALUES (?, ?, ?)");
     ASSERT_TRUE(insert.ok());
     insert->Bind(1, absl::StrCat("id", i)).Bind(2, int64_t{i * 10});
     if (i == 1) {
@@ -161,6 +162,27 @@ TEST(SqlitePathTest, ParsesUrls) {
   EXPECT_EQ(*SqlitePathFromUrl("sqlite://data/x.db"), "data/x.db");
   EXPECT_FALSE(SqlitePathFromUrl("postgres://x").ok());
   EXPECT_FALSE(SqlitePathFromUrl("sqlite://").ok());
+}
+
+}  // namespace
+}  // namespace salesmeet
+
+namespace salesmeet {
+namespace {
+
+TEST_F(SqliteTest, SecretIsCreatedOnceAndSurvivesReopen) {
+  std::string first;
+  {
+    auto db = OpenDb();
+    auto secret = db->LoadOrCreateSecret("page_tokens");
+    ASSERT_TRUE(secret.ok()) << secret.status();
+    EXPECT_EQ(secret->size(), 32u);
+    first = *secret;
+    EXPECT_EQ(*db->LoadOrCreateSecret("page_tokens"), first);
+    EXPECT_NE(*db->LoadOrCreateSecret("other"), first);
+  }
+  auto db = OpenDb();
+  EXPECT_EQ(*db->LoadOrCreateSecret("page_tokens"), first);
 }
 
 }  // namespace

@@ -1,0 +1,95 @@
+// participant: the directory of people and teams that salesmeet plans
+// meetings with. Flags can also be set as SALESMEET_<FLAG> variables.
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "common/env_flags.h"
+#include "common/json_log.h"
+#include "common/page_token.h"
+#include "common/server_runner.h"
+#include "common/sqlite.h"
+#include "services/participant/observed_participant_store.h"
+#include "services/participant/participant_directory.h"
+#include "services/participant/participant_service.h"
+#include "services/participant/sqlite_participant_store.h"
+#include "services/participant/team_directory.h"
+
+ABSL_FLAG(std::string, db, "sqlite:///var/lib/salesmeet/participant.db",
+          "Database URL: sqlite:///path/to/file.db");
+ABSL_FLAG(int, db_pool_size, 4, "SQLite connections kept open");
+ABSL_FLAG(std::string, page_token_secret, "",
+          "Key for page tokens; empty uses a random key stored in the "
+          "database, shared by every replica using it");
+ABSL_FLAG(absl::Duration, testing_store_delay, absl::ZeroDuration(),
+          "Fault injection for tests and drills: wait this long before every "
+          "database transaction");
+
+namespace salesmeet::participant {
+namespace {
+
+constexpr int kDefaultGrpcPort = 50051;
+constexpr int kDefaultMetricsPort = 9451;
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  LogJson(LogLevel::kError, what,
+          {{"service", "participant"}, {"error", status.ToString()}});
+  return 1;
+}
+
+absl::StatusOr<std::unique_ptr<ParticipantStore>> OpenStore(
+    const std::string& url) {
+  if (absl::StartsWith(url, "postgres")) {
+    return absl::UnimplementedError(
+        "the PostgreSQL backend is not available in this build; use "
+        "--db=sqlite:///path/to/participant.db");
+  }
+  absl::StatusOr<std::string> path = SqlitePathFromUrl(url);
+  if (!path.ok()) return path.status();
+  absl::StatusOr<std::unique_ptr<SqliteParticipantStore>> store =
+      SqliteParticipantStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<ParticipantStore>(*std::move(store));
+}
+
+int Main() {
+  ServerRunner runner(ServerOptionsFromFlags("participant", kDefaultGrpcPort,
+                                             kDefaultMetricsPort));
+  absl::StatusOr<std::unique_ptr<ParticipantStore>> backend =
+      OpenStore(absl::GetFlag(FLAGS_db));
+  if (!backend.ok()) return Fail("cannot open the database", backend.status());
+  ObservedParticipantStore store(*std::move(backend), runner.metrics(),
+                                 absl::GetFlag(FLAGS_testing_store_delay));
+
+  std::string secret = absl::GetFlag(FLAGS_page_token_secret);
+  if (secret.empty()) {
+    absl::StatusOr<std::string> stored = store.PageTokenSecret();
+    if (!stored.ok())
+      return Fail("cannot read the page token key", stored.status());
+    secret = *stored;
+  }
+  PageTokenCodec tokens(secret, absl::Hours(24));
+  ParticipantDirectory people(store, tokens);
+  TeamDirectory teams(store, tokens);
+  ParticipantServiceImpl service(people, teams);
+
+  runner.AddService(&service, "salesmeet.participant.v1.ParticipantService");
+  runner.SetStoreProbe([&store] { return store.Ping(); });
+  absl::Status status = runner.Run();
+  if (!status.ok()) return Fail("cannot serve", status);
+  return 0;
+}
+
+}  // namespace
+}  // namespace salesmeet::participant
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "participant service: people and teams for salesmeet");
+  salesmeet::ParseFlagsWithEnvironment(argc, argv);
+  return salesmeet::participant::Main();
+}
