@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "absl/flags/flag.h"
@@ -18,11 +19,11 @@
 #include "common/json_log.h"
 #include "common/rpc_observer.h"
 
-ABSL_FLAG(int, port, -1,
-          "gRPC port; -1 uses the service's default, 0 a free one");
-ABSL_FLAG(int, metrics_port, -1,
-          "Prometheus /metrics port; -1 uses the service's default, 0 a free "
-          "one");
+ABSL_FLAG(std::optional<int>, port, std::nullopt,
+          "gRPC port; unset uses the service's default, 0 picks a free one");
+ABSL_FLAG(std::optional<int>, metrics_port, std::nullopt,
+          "Prometheus /metrics port; unset uses the service's default, 0 "
+          "picks a free one, -1 turns metrics off");
 ABSL_FLAG(std::string, bind_host, "0.0.0.0",
           "Address to listen on for gRPC and metrics");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
@@ -84,11 +85,9 @@ ServerOptions ServerOptionsFromFlags(std::string service_name,
   ServerOptions options;
   options.service_name = std::move(service_name);
   options.bind_host = absl::GetFlag(FLAGS_bind_host);
-  const int port = absl::GetFlag(FLAGS_port);
-  const int metrics_port = absl::GetFlag(FLAGS_metrics_port);
-  options.grpc_port = port == -1 ? default_grpc_port : port;
+  options.grpc_port = absl::GetFlag(FLAGS_port).value_or(default_grpc_port);
   options.metrics_port =
-      metrics_port == -1 ? default_metrics_port : metrics_port;
+      absl::GetFlag(FLAGS_metrics_port).value_or(default_metrics_port);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.drain_grace = absl::GetFlag(FLAGS_drain_grace);
   options.shutdown_timeout = absl::GetFlag(FLAGS_shutdown_timeout);

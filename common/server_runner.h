@@ -37,7 +37,7 @@ struct ServerOptions {
 
 // Reads the shared server flags (--port, --metrics_port, --bind_host,
 // --max_message_bytes, --drain_grace, --shutdown_timeout, --health_interval,
-// --access_log). A port flag left at -1 takes the service's default.
+// --access_log). A port flag left unset takes the service's default.
 ServerOptions ServerOptionsFromFlags(std::string service_name,
                                      int default_grpc_port,
                                      int default_metrics_port);
