@@ -1,6 +1,7 @@
 #include "common/sqlite.h"
 
 #include <openssl/rand.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <utility>
@@ -248,6 +249,7 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     std::filesystem::create_directories(parent, ignored);
   }
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase());
+  db->path_ = options.path;
   for (int i = 0; i < std::max(1, options.pool_size); ++i) {
     absl::StatusOr<std::unique_ptr<SqliteConnection>> connection =
         SqliteConnection::Open(options.path, options.busy_timeout);
@@ -260,6 +262,13 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     absl::MutexLock lock(&db->mu_);
     db->idle_.push_back(std::move(*connection));
   }
+  struct stat info;
+  if (stat(options.path.c_str(), &info) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot stat ", options.path, " after opening it"));
+  }
+  db->device_ = info.st_dev;
+  db->inode_ = info.st_ino;
   return db;
 }
 
@@ -284,7 +293,22 @@ SqliteDatabase::Lease::~Lease() {
   if (connection_ != nullptr) db_->Release(std::move(connection_));
 }
 
+absl::Status SqliteDatabase::CheckFileIdentity() const {
+  struct stat info;
+  if (stat(path_.c_str(), &info) != 0 || info.st_dev != device_ ||
+      info.st_ino != inode_) {
+    return WithErrorInfo(
+        absl::UnavailableError(absl::StrCat(
+            "the database file ", path_,
+            " was removed or replaced while in use; restart the service")),
+        reason::kStoreUnavailable);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SqliteDatabase::Ping() {
+  absl::Status identity = CheckFileIdentity();
+  if (!identity.ok()) return identity;
   Lease lease = Acquire();
   absl::StatusOr<SqliteStatement> stmt =
       lease->Prepare("SELECT count(*) FROM sqlite_master");

@@ -149,8 +149,14 @@ class SqliteDatabase {
   // Waits for a free connection.
   Lease Acquire();
 
-  // A cheap query that fails when the file can no longer be read.
+  // A cheap query that fails when the file can no longer be read, or when
+  // it was removed or replaced since it was opened.
   absl::Status Ping();
+
+  // UNAVAILABLE when the file at the path is no longer the one that was
+  // opened (deleted, or swapped by a restore): writes would go to a file
+  // nobody will ever open again, so stores refuse them.
+  absl::Status CheckFileIdentity() const;
 
   int schema_version() const { return schema_version_; }
 
@@ -166,6 +172,9 @@ class SqliteDatabase {
   absl::Mutex mu_;
   std::vector<std::unique_ptr<SqliteConnection>> idle_ ABSL_GUARDED_BY(mu_);
   int schema_version_ = 0;
+  std::string path_;
+  uint64_t device_ = 0;
+  uint64_t inode_ = 0;
 };
 
 // "sqlite:///abs/path.db" -> "/abs/path.db"; "sqlite://rel.db" -> "rel.db".

@@ -170,6 +170,14 @@ TEST(SqlitePathTest, ParsesUrls) {
 namespace salesmeet {
 namespace {
 
+TEST_F(SqliteTest, RemovedDatabaseFileFailsPingAndIdentity) {
+  auto db = OpenDb();
+  ASSERT_TRUE(db->Ping().ok());
+  std::filesystem::remove(path_);
+  EXPECT_EQ(db->Ping().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(db->CheckFileIdentity().code(), absl::StatusCode::kUnavailable);
+}
+
 TEST_F(SqliteTest, SecretIsCreatedOnceAndSurvivesReopen) {
   std::string first;
   {

@@ -272,6 +272,8 @@ absl::Status SqliteParticipantStore::Read(TransactionBody body) {
 }
 
 absl::Status SqliteParticipantStore::Write(TransactionBody body) {
+  absl::Status identity = db_->CheckFileIdentity();
+  if (!identity.ok()) return identity;
   return Run(SqliteTransaction::Mode::kWrite, body);
 }
 
