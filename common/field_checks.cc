@@ -82,6 +82,13 @@ std::string IdFromName(absl::string_view name) {
                                                       : name.substr(slash + 1));
 }
 
+size_t Utf8Length(absl::string_view text) {
+  // Every code point has exactly one byte that is not a continuation byte.
+  return std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+}
+
 void CheckRequestId(absl::string_view request_id, absl::string_view field,
                     FieldErrors& errors) {
   if (request_id.empty()) return;

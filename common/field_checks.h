@@ -34,6 +34,10 @@ std::string ParseResourceName(absl::string_view name,
 // The id part of a well-formed name: "teams/emea" -> "emea".
 std::string IdFromName(absl::string_view name);
 
+// The number of characters (Unicode code points) in UTF-8 text; limits in
+// the API are in characters, not bytes.
+size_t Utf8Length(absl::string_view text);
+
 // Idempotency keys: 1-64 characters of letters, digits, '-' and '_'.
 void CheckRequestId(absl::string_view request_id, absl::string_view field,
                     FieldErrors& errors);

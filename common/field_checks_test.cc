@@ -38,6 +38,13 @@ TEST(ResourceIdTest, GeneratedIdsAreValidAndDistinct) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(Utf8LengthTest, CountsCharactersNotBytes) {
+  EXPECT_EQ(Utf8Length(""), 0u);
+  EXPECT_EQ(Utf8Length("Chlo\xc3\xa9"), 5u);              // Chloé
+  EXPECT_EQ(Utf8Length("\xe6\x9d\xb1\xe4\xba\xac"), 2u);  // 東京
+  EXPECT_EQ(Utf8Length("\xf0\x9f\x93\x88"), 1u);          // an emoji
+}
+
 TEST(ResourceNameTest, ParsesAndNamesTheFieldOnError) {
   FieldErrors errors;
   EXPECT_EQ(

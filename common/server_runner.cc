@@ -9,12 +9,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <exception>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/json_log.h"
 #include "common/rpc_observer.h"
@@ -28,7 +31,7 @@ ABSL_FLAG(std::string, bind_host, "0.0.0.0",
           "Address to listen on for gRPC and metrics");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request message accepted, in bytes");
-ABSL_FLAG(absl::Duration, drain_grace, absl::ZeroDuration(),
+ABSL_FLAG(absl::Duration, drain_grace, absl::Seconds(1),
           "After SIGTERM, how long to report NOT_SERVING before refusing new "
           "calls");
 ABSL_FLAG(absl::Duration, shutdown_timeout, absl::Seconds(15),
@@ -198,9 +201,30 @@ absl::Status ServerRunner::Run() {
   if (options_.drain_grace > absl::ZeroDuration()) {
     absl::SleepFor(options_.drain_grace);
   }
+  // The metrics endpoint stops alongside: civetweb can take two seconds to
+  // notice, which should not add to the drain.
+  std::thread metrics_stopper(
+      [exposer = std::move(exposer)]() mutable { exposer.reset(); });
   const absl::Time start = absl::Now();
-  server->Shutdown(absl::ToChronoTime(start + options_.shutdown_timeout));
-  server->Wait();
+  absl::Notification stopped;
+  std::thread stopper([&] {
+    server->Shutdown(absl::ToChronoTime(start + options_.shutdown_timeout));
+    server->Wait();
+    stopped.Notify();
+  });
+  // At the deadline gRPC cancels the calls still running, but a handler
+  // blocked in a slow store call returns only when that call does. After a
+  // short margin we stop waiting: such a call was never acknowledged, and
+  // its transaction rolls back if it had not committed.
+  if (!stopped.WaitForNotificationWithTimeout(options_.shutdown_timeout +
+                                              absl::Seconds(1))) {
+    LogJson(LogLevel::kWarning, "stopped with handlers still running",
+            {{"service", options_.service_name},
+             {"shutdown_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
+    std::_Exit(0);
+  }
+  stopper.join();
+  metrics_stopper.join();
   LogJson(LogLevel::kInfo, "stopped",
           {{"service", options_.service_name},
            {"shutdown_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});

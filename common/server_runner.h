@@ -26,7 +26,7 @@ struct ServerOptions {
   int max_message_bytes = 4 << 20;
   // How long to report NOT_SERVING before refusing new calls, so load
   // balancers stop routing here first.
-  absl::Duration drain_grace = absl::ZeroDuration();
+  absl::Duration drain_grace = absl::Seconds(1);
   // How long in-flight calls get to finish once shutdown starts; after that
   // they are cancelled.
   absl::Duration shutdown_timeout = absl::Seconds(15);

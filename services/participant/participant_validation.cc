@@ -25,7 +25,7 @@ void CheckDisplayName(absl::string_view value, absl::string_view field,
                       FieldErrors& errors) {
   if (absl::StripAsciiWhitespace(value).empty()) {
     errors.Add(field, "is required");
-  } else if (value.size() > kMaxNameLength) {
+  } else if (Utf8Length(value) > kMaxNameLength) {
     errors.Add(field, "must be at most 200 characters");
   }
 }
@@ -115,7 +115,7 @@ void CheckTimeOff(const v1::Participant& p, const std::string& prefix,
       errors.Add(absl::StrCat(field, ".interval.end_time"),
                  "must be after start_time");
     }
-    if (off.reason().size() > kMaxNameLength) {
+    if (Utf8Length(off.reason()) > kMaxNameLength) {
       errors.Add(absl::StrCat(field, ".reason"),
                  "must be at most 200 characters");
     }
@@ -263,7 +263,7 @@ void ValidateTeam(const v1::Team& team, absl::string_view prefix,
   const std::string at(prefix);
   CheckDisplayName(team.display_name(), absl::StrCat(at, ".display_name"),
                    errors);
-  if (team.description().size() > 2000) {
+  if (Utf8Length(team.description()) > 2000) {
     errors.Add(absl::StrCat(at, ".description"),
                "must be at most 2000 characters");
   }

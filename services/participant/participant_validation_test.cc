@@ -264,6 +264,16 @@ TEST(ValidationTest, DisplayNameRequiredAndBounded) {
   EXPECT_THAT(BadFields(p), Contains("participant.display_name"));
 }
 
+TEST(ValidationTest, NameLimitCountsCharactersNotBytes) {
+  v1::Participant p = ValidRep();
+  std::string accented;
+  for (int i = 0; i < 200; ++i) accented += "\xc3\xa9";  // 200 x "é"
+  p.set_display_name(accented);
+  EXPECT_THAT(BadFields(p), IsEmpty());
+  p.set_display_name(accented + "e");
+  EXPECT_THAT(BadFields(p), Contains("participant.display_name"));
+}
+
 TEST(ValidationTest, EveryProblemIsReportedAtOnce) {
   v1::Participant p = ValidRep();
   p.set_email("x");
