@@ -117,6 +117,11 @@ absl::Status EtagMismatchError(absl::string_view resource_name) {
       reason::kEtagMismatch, {{"resource", std::string(resource_name)}});
 }
 
+std::string CountOf(size_t count, absl::string_view singular,
+                    absl::string_view plural) {
+  return absl::StrCat(count, " ", count == 1 ? singular : plural);
+}
+
 void FieldErrors::Add(absl::string_view field, absl::string_view description) {
   violations_.push_back({std::string(field), std::string(description)});
 }

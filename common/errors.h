@@ -73,6 +73,10 @@ absl::Status WithErrorInfo(
     absl::Status status, absl::string_view reason,
     const std::map<std::string, std::string>& metadata = {});
 
+// "1 team", "3 teams": counts in messages people read.
+std::string CountOf(size_t count, absl::string_view singular,
+                    absl::string_view plural);
+
 // Collects every field problem in a request so the caller sees all of them
 // at once instead of fixing one per round trip.
 class FieldErrors {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -176,6 +177,69 @@ class SqliteDatabase {
   uint64_t device_ = 0;
   uint64_t inode_ = 0;
 };
+
+// Stores keep each record as a serialized proto in a blob column; these read
+// them back. A blob that does not parse is DATA_LOSS.
+template <typename Message>
+absl::StatusOr<Message> ProtoFromColumn(const SqliteStatement& stmt,
+                                        int column) {
+  Message message;
+  if (!message.ParseFromString(stmt.ColumnBlob(column))) {
+    return absl::DataLossError("a stored record does not parse");
+  }
+  return message;
+}
+
+// Every row's proto, from a statement whose column 0 is the blob.
+template <typename Message>
+absl::StatusOr<std::vector<Message>> CollectProtos(SqliteStatement& stmt) {
+  std::vector<Message> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    absl::StatusOr<Message> message = ProtoFromColumn<Message>(stmt, 0);
+    if (!message.ok()) return message.status();
+    out.push_back(*std::move(message));
+  }
+}
+
+// The proto in column 0 of the one row `sql` returns for `key`, if any.
+template <typename Message>
+absl::StatusOr<std::optional<Message>> FindProto(SqliteConnection& db,
+                                                 absl::string_view sql,
+                                                 absl::string_view key) {
+  absl::StatusOr<SqliteStatement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, key);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<Message>();
+  absl::StatusOr<Message> message = ProtoFromColumn<Message>(*stmt, 0);
+  if (!message.ok()) return message.status();
+  return std::optional<Message>(*std::move(message));
+}
+
+// Runs `body` with a `Operations` (a store's transaction interface over one
+// connection) inside a transaction: commits when it returns OK, otherwise
+// rolls everything back. Write transactions first check that the file is
+// still the one that was opened.
+template <typename Operations, typename Body>
+absl::Status RunSqliteTransaction(SqliteDatabase& db,
+                                  SqliteTransaction::Mode mode, Body&& body) {
+  if (mode == SqliteTransaction::Mode::kWrite) {
+    absl::Status identity = db.CheckFileIdentity();
+    if (!identity.ok()) return identity;
+  }
+  SqliteDatabase::Lease lease = db.Acquire();
+  absl::StatusOr<std::unique_ptr<SqliteTransaction>> tx =
+      SqliteTransaction::Begin(*lease, mode);
+  if (!tx.ok()) return tx.status();
+  Operations operations(*lease);
+  absl::Status status = body(operations);
+  if (!status.ok()) return status;
+  return (*tx)->Commit();
+}
 
 // "sqlite:///abs/path.db" -> "/abs/path.db"; "sqlite://rel.db" -> "rel.db".
 // INVALID_ARGUMENT for other schemes.

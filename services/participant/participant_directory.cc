@@ -327,9 +327,11 @@ absl::StatusOr<v1::Participant> ParticipantDirectory::Update(
         }
         return FailedPreconditionError(
             "OWNER_NEEDS_SALES_ROLE",
-            absl::StrCat(updated.name(), " owns ", owned.size(),
-                         " customer accounts, so their role must stay a "
-                         "sales role; reassign the accounts first"),
+            absl::StrCat(
+                updated.name(), " owns ",
+                CountOf(owned.size(), "customer account", "customer accounts"),
+                ", so their role must stay a sales role; reassign "
+                "the accounts first"),
             violations);
       }
     }
@@ -373,9 +375,11 @@ absl::Status ParticipantDirectory::Delete(
       }
       return FailedPreconditionError(
           "PARTICIPANT_IN_USE",
-          absl::StrCat(request.name(), " owns ", owned.size(),
-                       " customer accounts and manages ", managed.size(),
-                       " teams; reassign them, or delete with force"),
+          absl::StrCat(
+              request.name(), " owns ",
+              CountOf(owned.size(), "customer account", "customer accounts"),
+              " and manages ", CountOf(managed.size(), "team", "teams"),
+              "; reassign them, or delete with force"),
           violations);
     }
     const absl::Time now = clock_();

@@ -43,44 +43,6 @@ const std::vector<SqliteMigration>& Migrations() {
   return *migrations;
 }
 
-template <typename Message>
-absl::StatusOr<Message> ParseRow(const SqliteStatement& stmt, int column) {
-  Message message;
-  if (!message.ParseFromString(stmt.ColumnBlob(column))) {
-    return absl::DataLossError("a stored record does not parse");
-  }
-  return message;
-}
-
-// Collects every row's proto from a statement whose column 0 is the blob.
-template <typename Message>
-absl::StatusOr<std::vector<Message>> CollectRows(SqliteStatement& stmt) {
-  std::vector<Message> out;
-  while (true) {
-    absl::StatusOr<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    absl::StatusOr<Message> message = ParseRow<Message>(stmt, 0);
-    if (!message.ok()) return message.status();
-    out.push_back(*std::move(message));
-  }
-}
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> FindOne(SqliteConnection& db,
-                                               absl::string_view sql,
-                                               absl::string_view key) {
-  absl::StatusOr<SqliteStatement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, key);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<Message>();
-  absl::StatusOr<Message> message = ParseRow<Message>(*stmt, 0);
-  if (!message.ok()) return message.status();
-  return std::optional<Message>(*std::move(message));
-}
-
 absl::Status DeleteById(SqliteConnection& db, absl::string_view sql,
                         absl::string_view id) {
   absl::StatusOr<SqliteStatement> stmt = db.Prepare(sql);
@@ -95,7 +57,7 @@ class SqliteParticipantTransaction : public ParticipantTransaction {
 
   absl::StatusOr<std::optional<v1::Participant>> FindParticipant(
       absl::string_view id) override {
-    return FindOne<v1::Participant>(
+    return FindProto<v1::Participant>(
         db_, "SELECT data FROM participants WHERE id = ?", id);
   }
 
@@ -133,7 +95,7 @@ class SqliteParticipantTransaction : public ParticipantTransaction {
     if (query.team) stmt->Bind(5, *query.team);
     if (query.account_owner) stmt->Bind(6, *query.account_owner);
     stmt->Bind(7, int64_t{query.limit});
-    return CollectRows<v1::Participant>(*stmt);
+    return CollectProtos<v1::Participant>(*stmt);
   }
 
   absl::Status PutParticipant(const v1::Participant& p) override {
@@ -176,7 +138,7 @@ class SqliteParticipantTransaction : public ParticipantTransaction {
 
   absl::StatusOr<std::optional<v1::Team>> FindTeam(
       absl::string_view id) override {
-    return FindOne<v1::Team>(db_, "SELECT data FROM teams WHERE id = ?", id);
+    return FindProto<v1::Team>(db_, "SELECT data FROM teams WHERE id = ?", id);
   }
 
   absl::StatusOr<std::vector<v1::Team>> ListTeams(
@@ -190,7 +152,7 @@ class SqliteParticipantTransaction : public ParticipantTransaction {
     stmt->Bind(1, query.after_id);
     if (query.manager) stmt->Bind(2, *query.manager);
     stmt->Bind(3, int64_t{query.limit});
-    return CollectRows<v1::Team>(*stmt);
+    return CollectProtos<v1::Team>(*stmt);
   }
 
   absl::Status PutTeam(const v1::Team& team) override {
@@ -255,26 +217,14 @@ SqliteParticipantStore::Open(const std::string& path, int pool_size) {
       new SqliteParticipantStore(*std::move(db)));
 }
 
-absl::Status SqliteParticipantStore::Run(SqliteTransaction::Mode mode,
-                                         TransactionBody body) {
-  SqliteDatabase::Lease lease = db_->Acquire();
-  absl::StatusOr<std::unique_ptr<SqliteTransaction>> tx =
-      SqliteTransaction::Begin(*lease, mode);
-  if (!tx.ok()) return tx.status();
-  SqliteParticipantTransaction operations(*lease);
-  absl::Status status = body(operations);
-  if (!status.ok()) return status;  // The transaction rolls back.
-  return (*tx)->Commit();
-}
-
 absl::Status SqliteParticipantStore::Read(TransactionBody body) {
-  return Run(SqliteTransaction::Mode::kRead, body);
+  return RunSqliteTransaction<SqliteParticipantTransaction>(
+      *db_, SqliteTransaction::Mode::kRead, body);
 }
 
 absl::Status SqliteParticipantStore::Write(TransactionBody body) {
-  absl::Status identity = db_->CheckFileIdentity();
-  if (!identity.ok()) return identity;
-  return Run(SqliteTransaction::Mode::kWrite, body);
+  return RunSqliteTransaction<SqliteParticipantTransaction>(
+      *db_, SqliteTransaction::Mode::kWrite, body);
 }
 
 absl::Status SqliteParticipantStore::Ping() { return db_->Ping(); }

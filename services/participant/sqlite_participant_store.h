@@ -25,8 +25,6 @@ class SqliteParticipantStore : public ParticipantStore {
   explicit SqliteParticipantStore(std::unique_ptr<SqliteDatabase> db)
       : db_(std::move(db)) {}
 
-  absl::Status Run(SqliteTransaction::Mode mode, TransactionBody body);
-
   std::unique_ptr<SqliteDatabase> db_;
 };
 

@@ -214,8 +214,9 @@ absl::Status TeamDirectory::Delete(const v1::DeleteTeamRequest& request) {
       }
       return FailedPreconditionError(
           "TEAM_NOT_EMPTY",
-          absl::StrCat(request.name(), " has ", members.size(),
-                       " members; move them first, or delete with force"),
+          absl::StrCat(request.name(), " has ",
+                       CountOf(members.size(), "member", "members"),
+                       "; move them first, or delete with force"),
           violations);
     }
     const absl::Time now = clock_();

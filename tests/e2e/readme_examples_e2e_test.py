@@ -1,0 +1,654 @@
+"""End-to-end test that README.md is true: every `grpcurl` example in it
+works against the real participant service, in the README's order, after the
+demo seed; and its flag tables agree with the flags the binary defines.
+
+grpcurl is not packaged in Debian 12, so each README command is executed the
+way grpcurl executes it, with Debian's python3-grpcio:
+
+  grpcurl -plaintext localhost:50051 list
+      lists the services through server reflection;
+  grpcurl -plaintext localhost:50051 describe SYMBOL
+      resolves SYMBOL through reflection (file_containing_symbol, then
+      file_by_filename for any import the server did not send) and builds the
+      files into a descriptor pool, as grpcurl must before it can print them;
+  grpcurl -plaintext -d 'JSON' localhost:50051 pkg.Service/Method
+      parses JSON into the method's request message with the proto3 JSON
+      mapping (google.protobuf.json_format: the mapping grpcurl uses too, so
+      camelCase names, enum names, "21600s" durations and "a,b" field masks)
+      and calls the method.
+
+The README's port is replaced by the test server's. Every command must
+succeed unless EXPECTED_OUTCOMES says otherwise, and commands in the README's
+"### Errors" section must fail with INVALID_ARGUMENT and a BadRequest. A
+grpcurl line this test cannot execute, and an EXPECTED_OUTCOMES entry that
+matches no README command, fail the test: it cannot pass silently once the
+README changes.
+
+Run from tests/e2e:
+  PYTHONPATH=<build>/py:. SALESMEET_BIN_DIR=<build>/services \
+      /usr/bin/python3 -m unittest -v readme_examples_e2e_test
+"""
+
+import dataclasses
+import importlib
+import json
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import grpc
+from google.protobuf import descriptor_pb2
+from google.protobuf import descriptor_pool
+from google.protobuf import json_format
+from google.protobuf import message_factory
+from google.protobuf import symbol_database
+from grpc_std import reflection_pb2
+from grpc_std import reflection_pb2_grpc
+
+import harness
+from harness import RPC_TIMEOUT
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+README = pathlib.Path(__file__).resolve().parent / ".." / ".." / "README.md"
+SEED_SCRIPT = REPO_ROOT / "scripts" / "seed_demo.py"
+
+# Where the README's commands send their calls; replaced by the test server.
+README_ADDRESS = "localhost:50051"
+ERRORS_SECTION = "Errors"
+DOMAIN = "salesmeet.dev"
+
+OK = grpc.StatusCode.OK
+INVALID_ARGUMENT = grpc.StatusCode.INVALID_ARGUMENT
+FAILED_PRECONDITION = grpc.StatusCode.FAILED_PRECONDITION
+
+# In Outcome.returns: the response field must be present and non-empty.
+NONEMPTY = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What the nth README call (counting from 1) of a method whose -d JSON
+    contains json_contains must do. method is "Service/Method" with or without
+    the package."""
+
+    method: str
+    json_contains: str
+    nth: int
+    code: grpc.StatusCode
+    why: str
+    # Errors: fields the BadRequest must name; the ErrorInfo reason; subjects
+    # the PreconditionFailure must list.
+    bad_fields: tuple = ()
+    reason: str = ""
+    violation_subjects: tuple = ()
+    # Success: the response, as proto3 JSON, must have these fields and
+    # values (NONEMPTY: any non-empty value).
+    returns: dict = dataclasses.field(default_factory=dict)
+
+    def matches(self, command):
+        return (command.verb == "invoke"
+                and (command.target == self.method
+                     or command.target.endswith("." + self.method))
+                and self.json_contains in command.data)
+
+
+# What the README's calls must do where that is more than "it works", and
+# what the README's prose promises about them. Keyed by method, a piece of the
+# request and which occurrence, not by README line, so the README can be
+# reworded around them; each entry must match a README command.
+EXPECTED_OUTCOMES = [
+    Outcome("grpc.health.v1.Health/Check",
+            '"salesmeet.participant.v1.ParticipantService"', 1, OK,
+            "the service is healthy",
+            returns={"status": "SERVING"}),
+    Outcome("ParticipantService/GetParticipant",
+            '"participants/maria-rossi"', 1, OK,
+            "the demo seed created Maria",
+            returns={"name": "participants/maria-rossi",
+                     "displayName": "Maria Rossi"}),
+    Outcome("ParticipantService/BatchGetParticipants",
+            '"participants/anna-schulz"', 1, OK,
+            "the demo seed created Luca and Anna",
+            returns={"participants": NONEMPTY}),
+    Outcome("ParticipantService/ListParticipants",
+            "role = SALES_REP", 1, OK,
+            "the seeded EMEA team has sales reps",
+            returns={"participants": NONEMPTY}),
+    Outcome("ParticipantService/ListParticipants",
+            "customer.lifecycle = PROSPECT", 1, OK,
+            "the seeded accounts include prospects",
+            returns={"participants": NONEMPTY}),
+    Outcome("ParticipantService/ListParticipants",
+            "customer.account_owner", 1, OK,
+            "Jonas owns the seeded Acme contacts",
+            returns={"participants": NONEMPTY}),
+    Outcome("ParticipantService/ListTeams", '"pageSize":3', 1, OK,
+            "five teams are seeded, so a page of three says more follows",
+            returns={"teams": NONEMPTY, "nextPageToken": NONEMPTY}),
+    Outcome("ParticipantService/UpdateParticipant",
+            '"participants/noah-fischer"', 1, OK,
+            "the masked fields change",
+            returns={"weeklyMeetingBudget": "21600s",
+                     "timeZone": "Europe/Vienna"}),
+    Outcome("ParticipantService/DeleteParticipant",
+            '"participants/noah-fischer"', 1, FAILED_PRECONDITION,
+            "Noah still owns Lena's account",
+            reason="PARTICIPANT_IN_USE",
+            violation_subjects=("participants/lena-vogel",)),
+    Outcome("ParticipantService/DeleteParticipant",
+            '"participants/lena-vogel"', 1, OK,
+            "nothing refers to Lena"),
+    Outcome("ParticipantService/DeleteParticipant",
+            '"participants/noah-fischer"', 2, OK,
+            "with Lena gone, Noah owns nothing"),
+    Outcome("ParticipantService/CreateParticipant", '"not-an-email"', 1,
+            INVALID_ARGUMENT,
+            "the README's error example: bad email, time zone and cost",
+            reason="INVALID_ARGUMENT",
+            bad_fields=("participant.email", "participant.time_zone",
+                        "participant.hourly_cost.currency_code",
+                        "participant.hourly_cost")),
+]
+
+
+# -- reading the README -----------------------------------------------------
+
+class ReadmeError(AssertionError):
+    """The README has something this test does not understand."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """One grpcurl line of the README."""
+
+    line: int      # 1-based line number in README.md, for messages
+    section: str   # the heading it is under, e.g. "Errors"
+    text: str      # the line as written
+    verb: str      # "list", "describe" or "invoke"
+    target: str    # describe: the symbol; invoke: "pkg.Service/Method"
+    data: str = ""  # invoke: the -d JSON
+
+    def __str__(self):
+        shown = self.text if len(self.text) <= 160 else self.text[:157] + "..."
+        return f"README.md:{self.line} ({self.section}): {shown}"
+
+
+def readme_commands(path=README):
+    """Every grpcurl line in the README's ```sh blocks, in order. Raises
+    ReadmeError for a grpcurl line elsewhere in a code block, one continued
+    on the next line, or one whose form this test cannot execute."""
+    commands = []
+    section, fence = "", None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = raw.strip()
+        if stripped.startswith("```"):
+            fence = None if fence is not None else stripped[3:].strip()
+            continue
+        if fence is None:
+            if raw.startswith("#"):
+                section = raw.lstrip("#").strip()
+            continue
+        if not stripped.startswith("grpcurl"):
+            continue
+        where = f"README.md:{number}"
+        if fence != "sh":
+            raise ReadmeError(
+                f"{where}: grpcurl example in a ```{fence} block; only ```sh "
+                "blocks are executed by this test, so put it in one")
+        if stripped.endswith("\\"):
+            raise ReadmeError(f"{where}: grpcurl command continued on the "
+                              "next line; this test runs one-line commands")
+        commands.append(parse_grpcurl(stripped, number, section))
+    return commands
+
+
+def parse_grpcurl(text, line, section):
+    where = f"README.md:{line}"
+    try:
+        argv = shlex.split(text, comments=True)
+    except ValueError as e:
+        raise ReadmeError(f"{where}: not valid shell: {e}: {text}") from None
+    if argv[0] != "grpcurl":
+        raise ReadmeError(f"{where}: not a grpcurl command: {text}")
+    args, plaintext, data = argv[1:], False, None
+    while args and args[0].startswith("-"):
+        option = args.pop(0)
+        if option == "-plaintext":
+            plaintext = True
+        elif option == "-d" and args:
+            data = args.pop(0)
+        else:
+            raise ReadmeError(
+                f"{where}: grpcurl option {option!r} is not understood by "
+                f"this test; teach it or change the README: {text}")
+    if not plaintext:
+        raise ReadmeError(f"{where}: without -plaintext grpcurl speaks TLS, "
+                          f"which the services do not serve: {text}")
+    if not args or args[0] != README_ADDRESS:
+        raise ReadmeError(
+            f"{where}: expected the participant service's address "
+            f"{README_ADDRESS} after the options: {text}")
+    rest = args[1:]
+    if rest == ["list"] and data is None:
+        return Command(line, section, text, "list", "")
+    if len(rest) == 2 and rest[0] == "describe" and data is None:
+        return Command(line, section, text, "describe", rest[1])
+    if (len(rest) == 1 and data is not None
+            and re.fullmatch(r"[A-Za-z_][\w.]*\.\w+/\w+", rest[0])):
+        return Command(line, section, text, "invoke", rest[0], data)
+    raise ReadmeError(
+        f"{where}: this form of grpcurl is not understood by this test "
+        f"(known: list, describe SYMBOL, -d JSON pkg.Service/Method): {text}")
+
+
+def expected_outcome(command, commands):
+    """The EXPECTED_OUTCOMES entry for command, or the default: OK, or
+    INVALID_ARGUMENT in the Errors section."""
+    for outcome in EXPECTED_OUTCOMES:
+        matching = [c for c in commands if outcome.matches(c)]
+        if len(matching) >= outcome.nth and matching[outcome.nth - 1] is command:
+            return outcome
+    if command.section == ERRORS_SECTION:
+        return Outcome(command.target, "", 1, INVALID_ARGUMENT,
+                       "an example in the Errors section")
+    return Outcome(command.target, "", 1, OK, "a README example")
+
+
+def unmatched_outcomes(commands):
+    """EXPECTED_OUTCOMES entries that match no README command."""
+    return [o for o in EXPECTED_OUTCOMES
+            if len([c for c in commands if o.matches(c)]) < o.nth]
+
+
+# -- what grpcurl does, with python3-grpcio ----------------------------------
+
+def reflection_files(channel, **request):
+    """The FileDescriptorProtos one reflection request returns."""
+    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+    responses = stub.ServerReflectionInfo(
+        iter([reflection_pb2.ServerReflectionRequest(**request)]),
+        timeout=RPC_TIMEOUT)
+    files = []
+    for response in responses:
+        if response.HasField("error_response"):
+            raise AssertionError(f"reflection error for {request}: "
+                                 f"{response.error_response.error_message}")
+        raw = response.file_descriptor_response.file_descriptor_proto
+        files.extend(descriptor_pb2.FileDescriptorProto.FromString(r)
+                     for r in raw)
+    return files
+
+
+def describe(channel, symbol):
+    """What `grpcurl describe SYMBOL` needs: the file defining SYMBOL and
+    every file it imports, from reflection, built into a descriptor pool.
+    Returns the name of the file that defines it; raises AssertionError when
+    reflection cannot provide it."""
+    files = {f.name: f for f in harness.file_descriptors_containing(channel, symbol)}
+    if not files:
+        raise AssertionError(f"reflection returned no file for {symbol}")
+    missing = [d for f in files.values() for d in f.dependency if d not in files]
+    while missing:
+        name = missing.pop()
+        if name in files:
+            continue
+        fetched = reflection_files(channel, file_by_filename=name)
+        if not any(f.name == name for f in fetched):
+            raise AssertionError(f"reflection does not serve {name}, "
+                                 f"imported by the files defining {symbol}")
+        for f in fetched:
+            files.setdefault(f.name, f)
+            missing.extend(d for d in f.dependency if d not in files)
+    pool, added = descriptor_pool.DescriptorPool(), set()
+
+    def add(name):  # Imports first, as a pool requires.
+        if name not in added:
+            added.add(name)
+            for dependency in files[name].dependency:
+                add(dependency)
+            pool.Add(files[name])
+
+    for name in files:
+        add(name)
+    try:
+        return pool.FindFileContainingSymbol(symbol).name
+    except KeyError:
+        raise AssertionError(f"reflection's files do not define {symbol}") from None
+
+
+def import_generated_modules():
+    """Imports every *_pb2 module next to the salesmeet stubs (build/py), so
+    that the default descriptor pool knows every message the README uses."""
+    import salesmeet.participant.v1.participant_service_pb2 as anchor
+    root = pathlib.Path(anchor.__file__).resolve().parents[3]
+    for path in sorted(root.rglob("*_pb2.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        importlib.import_module(module)
+
+
+def message_class(descriptor):
+    """The generated class for a message descriptor of the default pool."""
+    if hasattr(message_factory, "GetMessageClass"):  # protobuf >= 4.22
+        return message_factory.GetMessageClass(descriptor)
+    return symbol_database.Default().GetPrototype(descriptor)
+
+
+def method_descriptor(target):
+    """The MethodDescriptor for "pkg.Service/Method" from the generated
+    stubs, or ReadmeError."""
+    service_name, method_name = target.rsplit("/", 1)
+    try:
+        service = descriptor_pool.Default().FindServiceByName(service_name)
+    except KeyError:
+        raise ReadmeError(f"no service {service_name} in the generated "
+                          "stubs") from None
+    method = service.methods_by_name.get(method_name)
+    if method is None:
+        raise ReadmeError(f"{service_name} has no method {method_name}")
+    if method.client_streaming or method.server_streaming:
+        raise ReadmeError(f"{target} streams; this test runs unary calls only")
+    return method
+
+
+def invoke(channel, command):
+    """Calls the method with the command's JSON as its request. Returns the
+    response, or raises grpc.RpcError."""
+    method = method_descriptor(command.target)
+    request_type = message_class(method.input_type)
+    response_type = message_class(method.output_type)
+    request = json_format.Parse(command.data, request_type())
+    call = channel.unary_unary(f"/{command.target}",
+                               request_serializer=request_type.SerializeToString,
+                               response_deserializer=response_type.FromString)
+    return call(request, timeout=RPC_TIMEOUT)
+
+
+def as_json(message):
+    return json_format.MessageToDict(message)
+
+
+# -- the binary's flags --------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    name: str
+    source: str   # the defining file, relative to the repository
+    default: str  # as --helpfull prints it, quotes included
+
+
+def binary_flags(help_text):
+    """Flags that --helpfull lists under this repository's own sources
+    (common/ and services/), by name. absl groups them under "Flags from
+    PATH:" headers and prints each as "    --name (help...); default: X;"
+    with continuation lines indented further."""
+    flags, source, current = {}, None, None
+
+    def finish():
+        if current and source:
+            name, text = current
+            default = re.search(r"default: (.*);$", text)
+            flags[name] = Flag(name, source, default.group(1) if default else "")
+
+    for line in help_text.splitlines():
+        header = re.match(r"^  Flags from (.+):$", line)
+        flag = re.match(r"^    --(\w+) (.*)$", line)
+        if header:
+            finish()
+            current = None
+            source = our_source(header.group(1))
+        elif flag:
+            finish()
+            current = (flag.group(1), flag.group(2))
+        elif current and line.startswith("      "):
+            current = (current[0], current[1] + " " + line.strip())
+        else:
+            finish()
+            current = None
+    finish()
+    return flags
+
+
+def our_source(path):
+    """path relative to the repository if it is one of our files under
+    common/ or services/ (absl prints paths as the compiler saw them, e.g.
+    "work/main/common/server_runner.cc"), else None."""
+    parts = path.split("/")
+    for i in range(len(parts)):
+        candidate = "/".join(parts[i:])
+        if (candidate.startswith(("common/", "services/"))
+                and (REPO_ROOT / candidate).is_file()):
+            return candidate
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentedFlag:
+    name: str
+    table: str    # the line introducing the table, e.g. "participant:"
+    default: str  # the README's default cell
+    line: int
+
+
+def readme_flags(path=README):
+    """Every README table row whose first cell is a `--flag`."""
+    flags, caption = [], ""
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line.startswith("|"):
+            if line:
+                caption = line
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        flag = re.fullmatch(r"`--(\w+)`", cells[0])
+        if flag:
+            flags.append(DocumentedFlag(flag.group(1), caption,
+                                        cells[1] if len(cells) > 1 else "",
+                                        number))
+    return flags
+
+
+def same_default(readme_cell, binary_default):
+    """Whether a README default cell states the binary's default. Only a
+    single `literal` or the word "empty" is compared; prose (e.g. "the
+    service's (50051, ...)") is taken as it stands."""
+    actual = binary_default
+    if len(actual) >= 2 and actual[0] == actual[-1] == '"':
+        actual = actual[1:-1]
+    if readme_cell == "empty":
+        return actual == ""
+    literal = re.fullmatch(r"`([^`]*)`", readme_cell)
+    if not literal:
+        return True
+    stated = literal.group(1)
+    if stated == actual:
+        return True
+    # absl prints a zero duration as "0"; the README writes "0s".
+    return re.fullmatch(r"0+(\.0*)?[a-z]*", stated) is not None and actual == "0"
+
+
+# Which README table documents the flags of which source directory.
+FLAG_TABLES = {
+    "common/": "Shared by every service:",
+    "services/participant/": "participant:",
+}
+
+
+def participant_help():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALESMEET_")}
+    result = subprocess.run([harness.binary_path("participant"), "--helpfull"],
+                            stdin=subprocess.DEVNULL, capture_output=True,
+                            text=True, env=env, timeout=30)
+    text = result.stdout + result.stderr
+    if "Flags from" not in text:
+        raise AssertionError(f"participant --helpfull printed no flags "
+                             f"(exit {result.returncode}):\n{text}")
+    return text
+
+
+# -- the tests -------------------------------------------------------------------
+
+class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
+    """Runs the README's grpcurl examples in order against a participant
+    server seeded with the demo organisation, as scripts/up.sh leaves it."""
+
+    @classmethod
+    def setUpServices(cls):
+        import_generated_modules()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="salesmeet-readme-")
+        cls.addClassCleanup(cls.tmp.cleanup)
+        db = harness.sqlite_url(os.path.join(cls.tmp.name, "participant.db"))
+        cls.server = cls.start_service(
+            "participant", {"db": db, "drain_grace": "0s"})
+        cls.channel = cls.server.channel()
+        seed = subprocess.run(
+            [sys.executable, str(SEED_SCRIPT),
+             f"--participant={cls.server.address}", "--connect_timeout=10"],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=120)
+        if seed.returncode != 0 or "demo seed: directory: created" not in seed.stdout:
+            raise AssertionError(
+                f"scripts/seed_demo.py failed (exit {seed.returncode}):\n"
+                f"{seed.stdout}{seed.stderr}")
+
+    def test_readme_grpcurl_examples_do_what_the_readme_says_in_order(self):
+        commands = readme_commands()
+        self.assertTrue(commands, "README.md has no grpcurl examples")
+        invoked_services = {c.target.split("/")[0] for c in commands
+                            if c.verb == "invoke"}
+        for command in commands:
+            with self.subTest(command=str(command)):
+                if command.verb == "list":
+                    self.check_list(invoked_services)
+                elif command.verb == "describe":
+                    describe(self.channel, command.target)
+                else:
+                    self.check_invoke(command, expected_outcome(command, commands))
+
+    def check_list(self, invoked_services):
+        listed = harness.list_services(self.channel)
+        missing = invoked_services - set(listed)
+        self.assertFalse(missing, f"`list` would not show {sorted(missing)}, "
+                                  f"which the README calls; it shows {listed}")
+
+    def check_invoke(self, command, outcome):
+        try:
+            response = invoke(self.channel, command)
+        except grpc.RpcError as e:
+            self.check_error(harness.rich_error(e), outcome)
+            return
+        self.assertEqual(outcome.code, OK,
+                         f"expected {outcome.code.name} ({outcome.why}), but "
+                         f"the call succeeded: {as_json(response)}")
+        got = as_json(response)
+        for field, value in outcome.returns.items():
+            self.assertIn(field, got, f"{outcome.why}: no {field} in {got}")
+            if value is not NONEMPTY:
+                self.assertEqual(got[field], value, f"{outcome.why}: {got}")
+        if "requestId" in json.loads(command.data):
+            # The README: "repeating the call returns the same participant
+            # instead of a second one".
+            again = invoke(self.channel, command)
+            self.assertEqual(as_json(again), got,
+                             "repeating the call with the same requestId "
+                             "returned something else")
+
+    def check_error(self, error, outcome):
+        self.assertEqual(error.code, outcome.code,
+                         f"expected {outcome.code.name} ({outcome.why}); got "
+                         f"{error}")
+        # The README: "always an ErrorInfo with domain salesmeet.dev".
+        self.assertIsNotNone(error.error_info, f"no ErrorInfo: {error}")
+        self.assertEqual(error.error_info.domain, DOMAIN, str(error))
+        if outcome.reason:
+            self.assertEqual(error.error_info.reason, outcome.reason, str(error))
+        if error.code == INVALID_ARGUMENT:
+            self.assertTrue(error.fields, f"no BadRequest fields: {error}")
+        for field in outcome.bad_fields:
+            self.assertIn(field, error.fields, str(error))
+        if error.code == FAILED_PRECONDITION:
+            self.assertTrue(error.violations,
+                            f"no PreconditionFailure violations: {error}")
+        subjects = [subject for _, subject in error.violations]
+        for subject in outcome.violation_subjects:
+            self.assertIn(subject, subjects, str(error))
+
+
+class ReadmeExamplesAreUnderstoodTest(unittest.TestCase):
+    """Guards against the examples test passing because it skipped something."""
+
+    def test_every_grpcurl_line_in_the_readme_is_a_form_the_test_executes(self):
+        commands = readme_commands()  # Raises ReadmeError otherwise.
+        self.assertEqual({c.verb for c in commands},
+                         {"list", "describe", "invoke"})
+
+    def test_readme_errors_section_has_a_grpcurl_example(self):
+        self.assertTrue([c for c in readme_commands()
+                         if c.section == ERRORS_SECTION])
+
+    def test_every_expected_outcome_matches_a_readme_command(self):
+        unmatched = unmatched_outcomes(readme_commands())
+        if unmatched:
+            self.fail("EXPECTED_OUTCOMES entries that match no README "
+                      "command (update the table with the README): " +
+                      "; ".join(f"{o.method} with {o.json_contains!r}, call "
+                                f"#{o.nth} ({o.why})" for o in unmatched))
+
+
+class ReadmeFlagTablesTest(unittest.TestCase):
+    """The README's flag tables against `participant --helpfull`."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.help_text = participant_help()
+        cls.defined = binary_flags(cls.help_text)
+        cls.documented = readme_flags()
+
+    def test_readme_and_helpfull_both_list_flags_of_every_flag_table(self):
+        self.assertTrue(self.documented, "no `--flag` rows in README tables")
+        for prefix in FLAG_TABLES:
+            with self.subTest(source=prefix):
+                self.assertTrue(
+                    [f for f in self.defined.values()
+                     if f.source.startswith(prefix)],
+                    f"--helpfull shows no flags from {prefix}:\n{self.help_text}")
+
+    def test_every_flag_in_the_readme_tables_is_a_flag_of_the_participant_binary(self):
+        for flag in self.documented:
+            with self.subTest(flag=flag.name):
+                self.assertRegex(self.help_text, rf"(?m)^\s+--{flag.name} ",
+                                 f"README.md:{flag.line} documents "
+                                 f"--{flag.name}, which participant does "
+                                 "not define")
+
+    def test_every_flag_defined_in_our_sources_is_in_the_readme_table_for_it(self):
+        tables = {f.name: f.table for f in self.documented}
+        for flag in self.defined.values():
+            with self.subTest(flag=flag.name, source=flag.source):
+                self.assertIn(flag.name, tables, f"--{flag.name} (from "
+                              f"{flag.source}) is not documented in README.md")
+                wanted = [table for prefix, table in FLAG_TABLES.items()
+                          if flag.source.startswith(prefix)]
+                self.assertTrue(wanted, f"no README table is known for flags "
+                                        f"of {flag.source}; add it to FLAG_TABLES")
+                self.assertEqual(tables[flag.name], wanted[0],
+                                 f"--{flag.name} is defined in {flag.source}")
+
+    def test_readme_flag_defaults_are_the_binarys_defaults(self):
+        for documented in self.documented:
+            flag = self.defined.get(documented.name)
+            if flag is None:
+                continue  # Reported by the tests above.
+            with self.subTest(flag=flag.name):
+                self.assertTrue(
+                    same_default(documented.default, flag.default),
+                    f"README.md:{documented.line} says --{flag.name} defaults "
+                    f"to {documented.default}; the binary says {flag.default}")
+
+
+if __name__ == "__main__":
+    unittest.main()
