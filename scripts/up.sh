@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Runs salesmeet on this machine: installs what is missing, builds, starts
+# Redis and every service that has been built on 127.0.0.1, seeds a demo
+# sales organisation into an empty database, and prints grpcurl commands to
+# try. Stays in the foreground; Ctrl-C (or SIGTERM) stops everything it
+# started. Settings:
+#   SALESMEET_DATA_DIR    databases, Redis data and logs (default: <repo>/.data)
+#   SALESMEET_BUILD_DIR   the build tree (default: <repo>/build)
+#   SALESMEET_REDIS_PORT  Redis's port (default: 6379)
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DATA_DIR="$(realpath -m "${SALESMEET_DATA_DIR:-$REPO_ROOT/.data}")"
+LOG_DIR="$DATA_DIR/logs"
+REDIS_PORT="${SALESMEET_REDIS_PORT:-6379}"
+PARTICIPANT_ADDR=localhost:50051
+
+# The services, started in this order when their binary has been built.
+#   name         gRPC   metrics  flags of its own
+SERVICES=(
+  "participant  50051  9451"
+  "scheduling   50052  9452     --participant=$PARTICIPANT_ADDR --redis=127.0.0.1:$REDIS_PORT"
+  "analytics    50053  9453     --scheduling=localhost:50052 --participant=$PARTICIPANT_ADDR"
+)
+
+# What this script started, in order: names and process ids.
+STARTED_NAMES=()
+STARTED_PIDS=()
+
+binary_of() { printf '%s/services/%s/%s' "$BUILD_DIR" "$1" "$1"; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Fails before anything starts when a port we need is taken, e.g. by a
+# system Redis or by another up.sh.
+check_ports_free() {
+  local taken=() entry name port metrics_port
+  if port_in_use "$REDIS_PORT"; then
+    taken+=("$REDIS_PORT (Redis; set SALESMEET_REDIS_PORT to use another)")
+  fi
+  for entry in "${SERVICES[@]}"; do
+    read -r name port metrics_port _ <<<"$entry"
+    [[ -x "$(binary_of "$name")" ]] || continue
+    if port_in_use "$port"; then taken+=("$port ($name gRPC)"); fi
+    if port_in_use "$metrics_port"; then taken+=("$metrics_port ($name metrics)"); fi
+  done
+  if ((${#taken[@]} > 0)); then
+    printf 'error: something already listens on 127.0.0.1 port %s\n' "${taken[@]}" >&2
+    die "stop it (or the other up.sh) and run again"
+  fi
+}
+
+# started NAME PID: remembers a process so that stop_everything stops it.
+started() {
+  STARTED_NAMES+=("$1")
+  STARTED_PIDS+=("$2")
+}
+
+# Children get their own session, so that Ctrl-C reaches only this script,
+# which then stops them in order: services first, Redis last.
+start_redis() {
+  mkdir -p "$DATA_DIR/redis"
+  setsid redis-server --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --dir "$DATA_DIR/redis" --logfile "$LOG_DIR/redis.log" \
+    --daemonize no --protected-mode yes &
+  local pid=$! tries
+  started redis "$pid"
+  for ((tries = 0; tries < 100; tries++)); do
+    if [[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; then
+      log "redis is up on 127.0.0.1:$REDIS_PORT"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  die "redis did not start; see $LOG_DIR/redis.log"
+}
+
+# start_service NAME PORT METRICS_PORT [FLAGS...]
+start_service() {
+  local name=$1 port=$2 metrics_port=$3
+  shift 3
+  # Our own SALESMEET_* settings are not service flags; keep them from being
+  # read as such (services take SALESMEET_<FLAG> from the environment).
+  setsid env -u SALESMEET_DATA_DIR -u SALESMEET_BUILD_DIR -u SALESMEET_REDIS_PORT \
+    "$(binary_of "$name")" --port="$port" --metrics_port="$metrics_port" \
+    --bind_host=127.0.0.1 --db="sqlite://$DATA_DIR/$name.db" "$@" \
+    >>"$LOG_DIR/$name.log" 2>&1 &
+  local pid=$!
+  started "$name" "$pid"
+  wait_healthy "$name" "localhost:$port" "$pid" ||
+    die "$name did not become healthy; see $LOG_DIR/$name.log"
+  log "$name is serving on localhost:$port (metrics on :$metrics_port)"
+}
+
+# wait_healthy NAME ADDRESS PID: waits up to 60 s for grpc.health.v1 to
+# answer SERVING; gives up early when the process exits.
+wait_healthy() {
+  PYTHONPATH="$BUILD_DIR/py" "$PYTHON" - "$@" <<'PY'
+import sys, time
+import grpc
+from grpc_std import health_pb2, health_pb2_grpc
+
+name, address, pid = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def running():
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+deadline = time.monotonic() + 60
+with grpc.insecure_channel(address) as channel:
+    health = health_pb2_grpc.HealthStub(channel)
+    while time.monotonic() < deadline:
+        if not running():
+            sys.exit(f"{name} exited during start-up")
+        try:
+            reply = health.Check(health_pb2.HealthCheckRequest(), timeout=1)
+            if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                sys.exit(0)
+        except grpc.RpcError:
+            pass
+        time.sleep(0.2)
+sys.exit(f"{name} was not SERVING after 60 s")
+PY
+}
+
+# stop_process NAME PID: SIGTERM, then up to 30 s for a graceful drain, then
+# SIGKILL.
+# shellcheck disable=SC2317  # reached from the EXIT trap
+stop_process() {
+  local name=$1 pid=$2 tries
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((tries = 0; tries < 300; tries++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop within 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  log "stopped $name"
+}
+
+# Runs on every exit, normal or not: stops what was started, newest first.
+# shellcheck disable=SC2317  # reached from the EXIT trap
+stop_everything() {
+  # Finish whatever happens meanwhile: a second Ctrl-C, or the terminal or a
+  # `| tee` going away, must not leave processes behind.
+  trap '' INT TERM HUP PIPE
+  set +e
+  local i
+  for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+    stop_process "${STARTED_NAMES[i]}" "${STARTED_PIDS[i]}"
+  done
+}
+
+print_try_it() {
+  local entry name port
+  cat <<'EOF'
+
+Try it with grpcurl (reflection is on, so no .proto files are needed):
+
+EOF
+  for entry in "${SERVICES[@]}"; do
+    read -r name port _ <<<"$entry"
+    if [[ -x "$(binary_of "$name")" ]]; then
+      echo "  grpcurl -plaintext localhost:$port list"
+    fi
+  done
+  cat <<'EOF'
+  grpcurl -plaintext localhost:50051 describe salesmeet.participant.v1.ParticipantService
+  grpcurl -plaintext -d '{"service":""}' localhost:50051 grpc.health.v1.Health/Check
+
+  grpcurl -plaintext -d '{"name":"participants/maria-rossi"}' \
+    localhost:50051 salesmeet.participant.v1.ParticipantService/GetParticipant
+
+  grpcurl -plaintext -d '{"filter":"role = SALES_REP AND team = \"teams/emea-sales\"","pageSize":10}' \
+    localhost:50051 salesmeet.participant.v1.ParticipantService/ListParticipants
+
+  grpcurl -plaintext -d '{"filter":"customer.lifecycle = PROSPECT"}' \
+    localhost:50051 salesmeet.participant.v1.ParticipantService/ListParticipants
+
+  grpcurl -plaintext -d '{"participantId":"noah-fischer","requestId":"try-noah-fischer",
+      "participant":{"displayName":"Noah Fischer","email":"noah.fischer@meridian.example",
+        "kind":"EMPLOYEE","role":"SALES_REP","team":"teams/emea-sales","timeZone":"Europe/Berlin",
+        "hourlyCost":{"currencyCode":"EUR","units":"60"},"weeklyMeetingBudget":"28800s"}}' \
+    localhost:50051 salesmeet.participant.v1.ParticipantService/CreateParticipant
+
+  grpcurl -plaintext -d '{"participant":{"name":"participants/luca-bianchi","weeklyMeetingBudget":"21600s"},
+      "updateMask":"weeklyMeetingBudget"}' \
+    localhost:50051 salesmeet.participant.v1.ParticipantService/UpdateParticipant
+
+EOF
+}
+
+main() {
+  ensure_packages
+  log "building in $BUILD_DIR"
+  build_project
+  check_ports_free
+  mkdir -p "$LOG_DIR"
+
+  trap stop_everything EXIT
+  trap 'exit 0' INT TERM HUP
+  start_redis
+  local entry name port metrics_port own_flags flags
+  for entry in "${SERVICES[@]}"; do
+    read -r name port metrics_port own_flags <<<"$entry"
+    [[ -x "$(binary_of "$name")" ]] || continue
+    read -ra flags <<<"$own_flags"
+    start_service "$name" "$port" "$metrics_port" "${flags[@]}"
+  done
+
+  # The seed fills only an empty database, so a restart keeps your changes.
+  PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/scripts/seed_demo.py" \
+    --participant="$PARTICIPANT_ADDR"
+  print_try_it
+  log "running; data and logs in $DATA_DIR. Ctrl-C stops everything."
+
+  # Sleep until a signal arrives (the trap exits) or a process dies.
+  local rc=0 i
+  wait -n "${STARTED_PIDS[@]}" || rc=$?
+  for i in "${!STARTED_PIDS[@]}"; do
+    if ! kill -0 "${STARTED_PIDS[i]}" 2>/dev/null; then
+      die "${STARTED_NAMES[i]} exited unexpectedly (exit $rc); see $LOG_DIR/${STARTED_NAMES[i]}.log"
+    fi
+  done
+  die "a process exited unexpectedly (exit $rc); see the logs in $LOG_DIR"
+}
+
+main "$@"
