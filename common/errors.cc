@@ -117,6 +117,12 @@ absl::Status EtagMismatchError(absl::string_view resource_name) {
       reason::kEtagMismatch, {{"resource", std::string(resource_name)}});
 }
 
+absl::Status WithDetail(absl::Status status,
+                        const google::protobuf::Message& detail) {
+  if (!status.ok()) Attach(status, detail);
+  return status;
+}
+
 std::string CountOf(size_t count, absl::string_view singular,
                     absl::string_view plural) {
   return absl::StrCat(count, " ", count == 1 ? singular : plural);

@@ -77,6 +77,11 @@ absl::Status WithErrorInfo(
 std::string CountOf(size_t count, absl::string_view singular,
                     absl::string_view plural);
 
+// Attaches any message as a detail (for example a verdict the caller can
+// act on). An OK status is returned as is.
+absl::Status WithDetail(absl::Status status,
+                        const google::protobuf::Message& detail);
+
 // Collects every field problem in a request so the caller sees all of them
 // at once instead of fixing one per round trip.
 class FieldErrors {

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/field_checks.h"
 
 namespace salesmeet {
 
@@ -21,6 +22,14 @@ std::string NextEtag(absl::string_view resource_name,
 // `current`; otherwise ABORTED with an ETAG_MISMATCH ErrorInfo.
 absl::Status CheckEtag(absl::string_view supplied, absl::string_view current,
                        absl::string_view resource_name);
+
+// Marks a resource (any message with name, etag and update_time) as
+// written at `now`: a new update_time and a new etag.
+template <typename Resource>
+void StampWrite(Resource& resource, absl::Time now) {
+  *resource.mutable_update_time() = ToProtoTime(now);
+  resource.set_etag(NextEtag(resource.name(), resource.etag(), now));
+}
 
 }  // namespace salesmeet
 

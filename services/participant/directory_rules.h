@@ -18,14 +18,6 @@
 
 namespace salesmeet::participant {
 
-// Marks a participant or team as written at `now`: a new update_time and
-// a new etag.
-template <typename Resource>
-void StampWrite(Resource& resource, absl::Time now) {
-  *resource.mutable_update_time() = ToProtoTime(now);
-  resource.set_etag(NextEtag(resource.name(), resource.etag(), now));
-}
-
 // At most this many violations are listed in a PreconditionFailure.
 inline constexpr int kMaxReportedViolations = 20;
 

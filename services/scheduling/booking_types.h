@@ -42,7 +42,7 @@ struct OccurrenceTime {
 // An attendee of the meeting being written, with the participant record the
 // participant service returned for this write.
 struct AttendeeRecord {
-  v1::Attendee attendee;       // As it will be stored, snapshot included.
+  v1::Attendee attendee;  // As it will be stored, snapshot included.
   pv1::Participant participant;
 };
 

@@ -143,18 +143,14 @@ absl::Time ToAbsolute(absl::CivilSecond local, absl::TimeZone zone) {
   return zone.At(local).pre;
 }
 
-absl::StatusOr<Recurrence> Recurrence::Create(SeriesTiming timing,
-                                              absl::string_view rrule_field,
-                                              absl::string_view exdates_field,
-                                              absl::Time check_until) {
+absl::StatusOr<Recurrence> Recurrence::Parse(SeriesTiming timing,
+                                             absl::string_view rrule_field,
+                                             bool* bounded) {
   timing.rrule =
       std::string(absl::StripAsciiWhitespace(StripPrefix(timing.rrule)));
   Recurrence recurrence(timing);
+  *bounded = true;
   if (timing.rrule.empty()) {
-    if (!timing.exdates.empty()) {
-      return InvalidFieldError(exdates_field,
-                               "must be empty for a meeting without a rule");
-    }
     recurrence.last_start_ = timing.start;
     return recurrence;
   }
@@ -232,6 +228,31 @@ absl::StatusOr<Recurrence> Recurrence::Create(SeriesTiming timing,
     }
   }
 
+  *bounded = by_key.count("COUNT") > 0 || recurrence.until_.has_value();
+  return recurrence;
+}
+
+absl::StatusOr<Recurrence> Recurrence::FromStored(SeriesTiming timing) {
+  bool bounded = false;
+  return Parse(std::move(timing), "meeting.recurrence.rrule", &bounded);
+}
+
+absl::StatusOr<Recurrence> Recurrence::Create(SeriesTiming timing,
+                                              absl::string_view rrule_field,
+                                              absl::string_view exdates_field,
+                                              absl::Time check_until) {
+  bool bounded = false;
+  absl::StatusOr<Recurrence> parsed = Parse(timing, rrule_field, &bounded);
+  if (!parsed.ok()) return parsed.status();
+  Recurrence recurrence = *std::move(parsed);
+  timing = recurrence.timing_;
+  if (!recurrence.recurring()) {
+    if (!timing.exdates.empty()) {
+      return InvalidFieldError(exdates_field,
+                               "must be empty for a meeting without a rule");
+    }
+    return recurrence;
+  }
   std::vector<absl::Time> first = recurrence.RuleStarts(
       timing.start + absl::Seconds(1), 1, absl::InfinitePast());
   if (first.empty() || first.front() != timing.start) {
@@ -244,7 +265,6 @@ absl::StatusOr<Recurrence> Recurrence::Create(SeriesTiming timing,
             "series on a day the rule produces"));
   }
 
-  const bool bounded = by_key.count("COUNT") || recurrence.until_.has_value();
   const absl::Time check_to =
       bounded ? absl::InfiniteFuture() : std::max(check_until, timing.start);
   std::vector<absl::Time> starts =

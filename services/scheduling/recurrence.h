@@ -45,6 +45,11 @@ class Recurrence {
                                            absl::string_view exdates_field,
                                            absl::Time check_until);
 
+  // For a series that passed Create() when it was written: parses the rule
+  // but skips the consistency checks, which would cost a full expansion on
+  // every read. last_start() is unknown (nullopt) for such a series.
+  static absl::StatusOr<Recurrence> FromStored(SeriesTiming timing);
+
   const SeriesTiming& timing() const { return timing_; }
   bool recurring() const { return !timing_.rrule.empty(); }
   // The last possible original start, or nullopt when the series never ends.
@@ -61,6 +66,12 @@ class Recurrence {
 
  private:
   explicit Recurrence(SeriesTiming timing) : timing_(std::move(timing)) {}
+
+  // Syntax and supported parts; sets until_ and libical_rule_. `bounded`
+  // tells whether the rule has COUNT or UNTIL.
+  static absl::StatusOr<Recurrence> Parse(SeriesTiming timing,
+                                          absl::string_view rrule_field,
+                                          bool* bounded);
 
   // Rule-generated starts in [skip_before, to), EXDATEs kept, in order; at
   // most `limit`.

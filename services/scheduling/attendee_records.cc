@@ -1,0 +1,88 @@
+#include "services/scheduling/attendee_records.h"
+
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/field_checks.h"
+#include "services/scheduling/meeting_validation.h"
+
+namespace salesmeet::scheduling {
+namespace {
+
+v1::AttendeeSnapshot SnapshotOf(const pv1::Participant& p, absl::Time now) {
+  v1::AttendeeSnapshot snapshot;
+  snapshot.set_kind(p.kind());
+  snapshot.set_role(p.role());
+  snapshot.set_team(p.team());
+  if (p.kind() == salesmeet::type::v1::EMPLOYEE && p.has_hourly_cost()) {
+    *snapshot.mutable_hourly_cost() = p.hourly_cost();
+  }
+  *snapshot.mutable_capture_time() = ToProtoTime(now);
+  return snapshot;
+}
+
+}  // namespace
+
+absl::StatusOr<ParticipantsByName> LookUpAttendees(
+    ParticipantLookup& people, const v1::Meeting& meeting,
+    const v1::Meeting* before, const grpc::ServerContext* rpc) {
+  std::set<std::string> names;
+  for (const v1::Attendee& a : meeting.attendees())
+    names.insert(a.participant());
+  if (before != nullptr) {
+    for (const v1::Attendee& a : before->attendees()) {
+      names.insert(a.participant());
+    }
+  }
+  absl::StatusOr<ParticipantsByName> found =
+      people.Lookup({names.begin(), names.end()}, rpc);
+  if (found.ok() || found.status().code() != absl::StatusCode::kNotFound) {
+    return found;
+  }
+  // Name the attendee the participant service did not know.
+  for (int i = 0; i < meeting.attendees_size(); ++i) {
+    const std::string& name = meeting.attendees(i).participant();
+    if (absl::StartsWith(found.status().message(), absl::StrCat(name, " "))) {
+      return InvalidFieldError(
+          absl::StrCat("meeting.attendees[", i, "].participant"),
+          absl::StrCat(name, " does not exist in the participant service"));
+    }
+  }
+  return InvalidFieldError("meeting.attendees", found.status().message());
+}
+
+absl::Status BookAttendees(v1::Meeting& meeting, const v1::Meeting* before,
+                           const ParticipantsByName& people, absl::Time now) {
+  for (v1::Attendee& attendee : *meeting.mutable_attendees()) {
+    const v1::Attendee* kept = nullptr;
+    if (before != nullptr) {
+      for (const v1::Attendee& old : before->attendees()) {
+        if (old.participant() == attendee.participant()) kept = &old;
+      }
+    }
+    if (kept != nullptr) {
+      *attendee.mutable_snapshot() = kept->snapshot();
+      attendee.set_response(kept->response());
+      continue;
+    }
+    const pv1::Participant& person = people.at(attendee.participant());
+    *attendee.mutable_snapshot() = SnapshotOf(person, now);
+    attendee.set_response(attendee.participant() == meeting.organizer()
+                              ? v1::ACCEPTED
+                              : v1::NEEDS_ACTION);
+  }
+  const pv1::Participant& organizer = people.at(meeting.organizer());
+  if (organizer.kind() != salesmeet::type::v1::EMPLOYEE) {
+    return InvalidFieldError("meeting.organizer",
+                             absl::StrCat(meeting.organizer(),
+                                          " is not an employee; meetings are "
+                                          "organised by employees"));
+  }
+  if (meeting.time_zone().empty()) meeting.set_time_zone(organizer.time_zone());
+  meeting.set_audience(AudienceOf(meeting));
+  return absl::OkStatus();
+}
+
+}  // namespace salesmeet::scheduling

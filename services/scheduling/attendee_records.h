@@ -1,0 +1,32 @@
+#ifndef SALESMEET_SERVICES_SCHEDULING_ATTENDEE_RECORDS_H_
+#define SALESMEET_SERVICES_SCHEDULING_ATTENDEE_RECORDS_H_
+
+// Turning a meeting's attendee list into booked attendees: looking them up
+// in the participant service, taking their snapshots, and deriving what
+// follows from who they are (audience, default time zone).
+
+#include "absl/status/statusor.h"
+#include "services/scheduling/booking_types.h"
+#include "services/scheduling/participant_lookup.h"
+
+namespace salesmeet::scheduling {
+
+// Current records of every attendee of `meeting` and of `before` (may be
+// null). An unknown attendee is INVALID_ARGUMENT naming
+// meeting.attendees[i].participant; an unreachable participant service is
+// UNAVAILABLE.
+absl::StatusOr<ParticipantsByName> LookUpAttendees(
+    ParticipantLookup& people, const v1::Meeting& meeting,
+    const v1::Meeting* before, const grpc::ServerContext* rpc);
+
+// Fills what the server owns on `meeting`'s attendees: attendees who were in
+// `before` keep their snapshot and response; new ones get a snapshot taken
+// `now` and NEEDS_ACTION (the organizer ACCEPTED). Then derives the audience
+// and, when empty, the time zone (the organizer's). INVALID_ARGUMENT when
+// the organizer is not an employee.
+absl::Status BookAttendees(v1::Meeting& meeting, const v1::Meeting* before,
+                           const ParticipantsByName& people, absl::Time now);
+
+}  // namespace salesmeet::scheduling
+
+#endif  // SALESMEET_SERVICES_SCHEDULING_ATTENDEE_RECORDS_H_

@@ -1,0 +1,465 @@
+#include "services/scheduling/meeting_booker.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/etag.h"
+#include "common/field_checks.h"
+#include "common/fingerprint.h"
+#include "common/status_macros.h"
+#include "common/update_mask.h"
+#include "services/scheduling/attendee_records.h"
+#include "services/scheduling/meeting_validation.h"
+#include "services/scheduling/meeting_writes.h"
+#include "services/scheduling/occurrences.h"
+#include "services/scheduling/scheduling_policy.h"
+#include "services/scheduling/verdict_builder.h"
+
+namespace salesmeet::scheduling {
+namespace {
+
+const UpdateMaskRules& MeetingMaskRules() {
+  static const auto* rules = new UpdateMaskRules{
+      {"title", "description", "agenda", "purpose", "format",
+       "video_conference", "location", "organizer", "attendees", "start_time",
+       "end_time", "time_zone", "recurrence"},
+      {{"name", "identifies the meeting and cannot be changed"},
+       {"state", "changes only through CancelMeeting and CompleteMeeting"},
+       {"outcome", "is set by CompleteMeeting"},
+       {"occurrence_exceptions", "changes only through the occurrence methods"},
+       {"audience", "is derived from the attendees"},
+       {"etag", "is output only; send it in meeting.etag instead"}}};
+  return *rules;
+}
+
+// The stored meeting and policy a write starts from.
+struct Snapshot {
+  v1::Meeting meeting;
+  v1::SchedulingPolicy policy;
+};
+
+absl::StatusOr<v1::SchedulingPolicy> ReadPolicy(MeetingStore& store) {
+  v1::SchedulingPolicy policy;
+  RETURN_IF_ERROR(store.Read([&](MeetingTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
+    return absl::OkStatus();
+  }));
+  return policy;
+}
+
+absl::StatusOr<Snapshot> ReadForWrite(MeetingStore& store,
+                                      absl::string_view name,
+                                      absl::string_view etag) {
+  Snapshot snapshot;
+  RETURN_IF_ERROR(store.Read([&](MeetingTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(snapshot.meeting, LoadForWrite(tx, name, etag));
+    ASSIGN_OR_RETURN(snapshot.policy, LoadPolicy(tx));
+    return absl::OkStatus();
+  }));
+  return snapshot;
+}
+
+// Inside the write transaction: the meeting must still be the one the
+// proposal was built from, or the proposal is stale.
+absl::StatusOr<v1::Meeting> Reload(MeetingTransaction& tx,
+                                   const v1::Meeting& read) {
+  ASSIGN_OR_RETURN(v1::Meeting current, LoadForWrite(tx, read.name(), ""));
+  if (current.etag() != read.etag()) {
+    return WithErrorInfo(absl::AbortedError(absl::StrCat(
+                             read.name(),
+                             " changed while this write was being prepared; "
+                             "read it again and retry")),
+                         reason::kEtagMismatch);
+  }
+  return current;
+}
+
+absl::StatusOr<absl::Time> RequiredTime(const google::protobuf::Timestamp& t,
+                                        absl::string_view field) {
+  if (!IsValidTimestamp(t) || (t.seconds() == 0 && t.nanos() == 0)) {
+    return InvalidFieldError(field, "is required");
+  }
+  return ToAbslTime(t);
+}
+
+bool SameTiming(const v1::Meeting& a, const v1::Meeting& b) {
+  return a.start_time().SerializeAsString() ==
+             b.start_time().SerializeAsString() &&
+         a.end_time().SerializeAsString() == b.end_time().SerializeAsString() &&
+         a.time_zone() == b.time_zone() &&
+         a.recurrence().SerializeAsString() ==
+             b.recurrence().SerializeAsString();
+}
+
+bool SameAttendees(const v1::Meeting& a, const v1::Meeting& b) {
+  std::set<std::pair<std::string, bool>> left, right;
+  for (const auto& x : a.attendees())
+    left.insert({x.participant(), x.optional()});
+  for (const auto& x : b.attendees())
+    right.insert({x.participant(), x.optional()});
+  return left == right;
+}
+
+// After a change of timing, exceptions of occurrences the new rule no longer
+// produces mean nothing and are dropped.
+void DropOrphanExceptions(v1::Meeting& meeting, const Recurrence& series) {
+  auto* all = meeting.mutable_occurrence_exceptions();
+  all->erase(std::remove_if(all->begin(), all->end(),
+                            [&](const v1::OccurrenceException& e) {
+                              return !series.IsOccurrence(
+                                  ToAbslTime(e.original_start_time()), false);
+                            }),
+             all->end());
+}
+
+// The moved or restored occurrence, as the API returns it.
+v1::Occurrence OccurrenceAfter(const v1::Meeting& meeting,
+                               const Recurrence& series, absl::Time original) {
+  const v1::OccurrenceException* e = FindException(meeting, original);
+  TimeSpan span{original, original + series.timing().duration};
+  const bool moved = e != nullptr && e->has_start_time();
+  if (moved) span = {ToAbslTime(e->start_time()), ToAbslTime(e->end_time())};
+  return ToOccurrenceMessage(meeting, original, span, e != nullptr, moved,
+                             e != nullptr && e->cancelled());
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
+    const v1::CreateMeetingRequest& request, const grpc::ServerContext* rpc) {
+  const absl::Time now = context_.clock();
+  ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, ReadPolicy(context_.store));
+  const absl::Duration horizon = PolicyHorizon(policy);
+  FieldErrors errors;
+  if (!request.meeting_id().empty() &&
+      !IsValidResourceId(request.meeting_id())) {
+    errors.Add("meeting_id",
+               "must be 1-63 lowercase letters, digits or hyphens, starting "
+               "with a letter and not ending with a hyphen");
+  }
+  CheckRequestId(request.request_id(), "request_id", errors);
+  if (!request.has_meeting()) {
+    errors.Add("meeting", "is required");
+  } else {
+    ValidateMeetingFields(request.meeting(), now, horizon, errors);
+  }
+  RETURN_IF_ERROR(errors.ToStatus());
+
+  v1::Meeting meeting = request.meeting();
+  // Output-only fields a client sent are ignored, not trusted.
+  for (const char* field :
+       {"name", "occurrence_exceptions", "audience", "state", "outcome",
+        "deal_value", "outcome_notes", "complete_time", "cancel_reason",
+        "cancel_time", "create_time", "update_time", "etag"}) {
+    meeting.GetReflection()->ClearField(
+        &meeting, meeting.GetDescriptor()->FindFieldByName(field));
+  }
+  ASSIGN_OR_RETURN(ParticipantsByName people,
+                   LookUpAttendees(context_.people, meeting, nullptr, rpc));
+  RETURN_IF_ERROR(BookAttendees(meeting, nullptr, people, now));
+  ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now + horizon));
+  meeting.set_state(v1::SCHEDULED);
+  if (!request.validate_only()) {
+    meeting.set_name(absl::StrCat("meetings/", request.meeting_id().empty()
+                                                   ? GenerateResourceId('m')
+                                                   : request.meeting_id()));
+    *meeting.mutable_create_time() = ToProtoTime(now);
+  }
+
+  WriteProposal proposal;
+  proposal.after = &meeting;
+  proposal.after_series = &series;
+  proposal.people = &people;
+  proposal.window = {series.timing().start, now + horizon};
+  proposal.allow_conflicts = request.allow_conflicts();
+
+  v1::CreateMeetingResponse response;
+  if (request.validate_only()) {
+    RETURN_IF_ERROR(
+        context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(Judgement judgement,
+                           JudgeProposal(tx, policy, proposal));
+          *response.mutable_meeting() = meeting;
+          *response.mutable_verdict() = std::move(judgement.verdict);
+          return absl::OkStatus();
+        }));
+    return response;
+  }
+
+  const std::string request_key =
+      absl::StrCat("CreateMeeting:", request.request_id());
+  const std::string fingerprint = Fingerprint(request);
+  int64_t sequence = 0;
+  RETURN_IF_ERROR(
+      context_.store.Write([&](MeetingTransaction& tx) -> absl::Status {
+        if (!request.request_id().empty()) {
+          ASSIGN_OR_RETURN(std::optional<StoredCreateRequest> earlier,
+                           tx.FindCreateRequest(request_key));
+          if (earlier.has_value()) {
+            if (earlier->fingerprint != fingerprint) {
+              return WithErrorInfo(
+                  InvalidFieldError("request_id",
+                                    "was already used for a different "
+                                    "request; use a new request_id"),
+                  reason::kRequestIdReused);
+            }
+            if (!response.ParseFromString(earlier->response)) {
+              return absl::DataLossError("a stored response does not parse");
+            }
+            return absl::OkStatus();
+          }
+        }
+        ASSIGN_OR_RETURN(std::optional<v1::Meeting> existing,
+                         tx.FindMeeting(IdFromName(meeting.name())));
+        if (existing.has_value()) {
+          return ResourceExistsError(
+              kMeetingType, meeting.name(),
+              absl::StrCat(meeting.name(), " already exists"));
+        }
+        // The policy may have changed since it was read for validation.
+        ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
+        ASSIGN_OR_RETURN(Judgement judgement,
+                         JudgeProposal(tx, policy, proposal));
+        RETURN_IF_ERROR(RefusalOf(judgement));
+        ASSIGN_OR_RETURN(
+            v1::MeetingChange change,
+            SaveWithChange(tx, meeting, series, v1::MEETING_CREATED, now));
+        sequence = change.sequence();
+        *response.mutable_meeting() = meeting;
+        *response.mutable_verdict() = std::move(judgement.verdict);
+        if (request.request_id().empty()) return absl::OkStatus();
+        return tx.PutCreateRequest(
+            request_key, {fingerprint, response.SerializeAsString()}, now);
+      }));
+  if (sequence > 0) context_.feed.Published(sequence);
+  return response;
+}
+
+absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
+    const v1::UpdateMeetingRequest& request, const grpc::ServerContext* rpc) {
+  const absl::Time now = context_.clock();
+  const v1::Meeting& patch = request.meeting();
+  RETURN_IF_ERROR(MeetingIdFrom(patch.name(), "meeting.name").status());
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> paths,
+      ResolveUpdateMask(request.update_mask(), patch, MeetingMaskRules()));
+  ASSIGN_OR_RETURN(Snapshot read,
+                   ReadForWrite(context_.store, patch.name(), patch.etag()));
+  const v1::Meeting& before = read.meeting;
+  RETURN_IF_ERROR(RequireScheduled(before, "update"));
+  const absl::Duration horizon = PolicyHorizon(read.policy);
+
+  v1::Meeting after = before;
+  ApplyUpdateMask(paths, patch, &after);
+  FieldErrors errors;
+  ValidateMeetingFields(after, now, horizon, errors);
+  RETURN_IF_ERROR(errors.ToStatus());
+  ASSIGN_OR_RETURN(ParticipantsByName people,
+                   LookUpAttendees(context_.people, after, &before, rpc));
+  RETURN_IF_ERROR(BookAttendees(after, &before, people, now));
+  ASSIGN_OR_RETURN(Recurrence series, SeriesOf(after, now + horizon));
+  const bool timing_changed = !SameTiming(before, after);
+  if (timing_changed) DropOrphanExceptions(after, series);
+  ASSIGN_OR_RETURN(Recurrence before_series, StoredSeriesOf(before));
+
+  WriteProposal proposal;
+  proposal.after = &after;
+  proposal.after_series = &series;
+  proposal.before = &before;
+  proposal.before_series = &before_series;
+  proposal.people = &people;
+  proposal.window = {now, now + horizon};
+  proposal.check_conflicts = timing_changed || !SameAttendees(before, after);
+  proposal.allow_conflicts = request.allow_conflicts();
+
+  v1::UpdateMeetingResponse response;
+  int64_t sequence = 0;
+  auto judge_and_write = [&](MeetingTransaction& tx) -> absl::Status {
+    if (!request.validate_only()) {
+      RETURN_IF_ERROR(Reload(tx, before).status());
+    }
+    ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
+    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
+    if (!request.validate_only()) {
+      RETURN_IF_ERROR(RefusalOf(judgement));
+      ASSIGN_OR_RETURN(
+          v1::MeetingChange change,
+          SaveWithChange(tx, after, series, v1::MEETING_UPDATED, now));
+      sequence = change.sequence();
+    }
+    *response.mutable_meeting() = after;
+    *response.mutable_verdict() = std::move(judgement.verdict);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(request.validate_only()
+                      ? context_.store.Read(judge_and_write)
+                      : context_.store.Write(judge_and_write));
+  if (sequence > 0) context_.feed.Published(sequence);
+  return response;
+}
+
+absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
+    const v1::MoveOccurrenceRequest& request, const grpc::ServerContext* rpc) {
+  const absl::Time now = context_.clock();
+  RETURN_IF_ERROR(MeetingIdFrom(request.name(), "name").status());
+  FieldErrors errors;
+  absl::StatusOr<absl::Time> original =
+      RequiredTime(request.original_start_time(), "original_start_time");
+  absl::StatusOr<absl::Time> start =
+      RequiredTime(request.start_time(), "start_time");
+  absl::StatusOr<absl::Time> end = RequiredTime(request.end_time(), "end_time");
+  for (const absl::Status& s :
+       {original.status(), start.status(), end.status()}) {
+    if (!s.ok()) return s;
+  }
+  if (*end - *start < kMinMeetingLength || *end - *start > kMaxMeetingLength) {
+    return InvalidFieldError("end_time",
+                             "must be 5 minutes to 24 hours after start_time");
+  }
+  ASSIGN_OR_RETURN(Snapshot read, ReadForWrite(context_.store, request.name(),
+                                               request.etag()));
+  const v1::Meeting& before = read.meeting;
+  RETURN_IF_ERROR(RequireScheduled(before, "move an occurrence of"));
+  const absl::Duration horizon = PolicyHorizon(read.policy);
+  if (*start > now + horizon || *start < now - horizon) {
+    return InvalidFieldError("start_time",
+                             "must lie within the policy horizon of now");
+  }
+  ASSIGN_OR_RETURN(Recurrence before_series, StoredSeriesOf(before));
+  RETURN_IF_ERROR(RequireOccurrence(before, before_series, *original));
+  const v1::OccurrenceException* existing = FindException(before, *original);
+  if (existing != nullptr && existing->cancelled()) {
+    return StateError("OCCURRENCE_STATE", before,
+                      "that occurrence is cancelled; restore it first");
+  }
+
+  v1::Meeting after = before;
+  v1::OccurrenceException& exception = ExceptionFor(after, *original, now);
+  if (*start == *original && *end - *start == before_series.timing().duration) {
+    exception.clear_start_time();  // Back where the rule puts it.
+    exception.clear_end_time();
+  } else {
+    *exception.mutable_start_time() = ToProtoTime(*start);
+    *exception.mutable_end_time() = ToProtoTime(*end);
+  }
+  PruneEmptyExceptions(after);
+  // The moved occurrence may not overlap its own series.
+  for (const OccurrenceTime& other : ActiveOccurrences(
+           after, before_series,
+           {*start - kMaxMeetingLength, *end + kMaxMeetingLength})) {
+    if (other.original_start != *original &&
+        other.span.Overlaps({*start, *end})) {
+      return InvalidFieldError(
+          "start_time", "would overlap another occurrence of the same series");
+    }
+  }
+  ASSIGN_OR_RETURN(ParticipantsByName people,
+                   LookUpAttendees(context_.people, after, nullptr, rpc));
+
+  WriteProposal proposal;
+  proposal.after = &after;
+  proposal.after_series = &before_series;
+  proposal.before = &before;
+  proposal.before_series = &before_series;
+  proposal.people = &people;
+  proposal.window = {std::min(now, *start), std::max(now + horizon, *end)};
+  proposal.only_occurrence = *original;
+  proposal.allow_conflicts = request.allow_conflicts();
+
+  v1::MoveOccurrenceResponse response;
+  int64_t sequence = 0;
+  auto judge_and_write = [&](MeetingTransaction& tx) -> absl::Status {
+    if (!request.validate_only()) RETURN_IF_ERROR(Reload(tx, before).status());
+    ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
+    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
+    if (!request.validate_only()) {
+      RETURN_IF_ERROR(RefusalOf(judgement));
+      ASSIGN_OR_RETURN(v1::MeetingChange change,
+                       SaveWithChange(tx, after, before_series,
+                                      v1::OCCURRENCE_MOVED, now, *original));
+      sequence = change.sequence();
+    }
+    *response.mutable_meeting() = after;
+    *response.mutable_occurrence() =
+        OccurrenceAfter(after, before_series, *original);
+    *response.mutable_verdict() = std::move(judgement.verdict);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(request.validate_only()
+                      ? context_.store.Read(judge_and_write)
+                      : context_.store.Write(judge_and_write));
+  if (sequence > 0) context_.feed.Published(sequence);
+  return response;
+}
+
+absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
+    const v1::RestoreOccurrenceRequest& request,
+    const grpc::ServerContext* rpc) {
+  const absl::Time now = context_.clock();
+  RETURN_IF_ERROR(MeetingIdFrom(request.name(), "name").status());
+  ASSIGN_OR_RETURN(
+      absl::Time original,
+      RequiredTime(request.original_start_time(), "original_start_time"));
+  ASSIGN_OR_RETURN(Snapshot read, ReadForWrite(context_.store, request.name(),
+                                               request.etag()));
+  const v1::Meeting& before = read.meeting;
+  RETURN_IF_ERROR(RequireScheduled(before, "restore an occurrence of"));
+  ASSIGN_OR_RETURN(Recurrence series, StoredSeriesOf(before));
+  RETURN_IF_ERROR(RequireOccurrence(before, series, original));
+  const v1::OccurrenceException* existing = FindException(before, original);
+  if (existing == nullptr ||
+      (!existing->cancelled() && !existing->has_start_time())) {
+    return StateError("OCCURRENCE_STATE", before,
+                      "that occurrence was neither moved nor cancelled");
+  }
+  v1::Meeting after = before;
+  auto* all = after.mutable_occurrence_exceptions();
+  all->erase(std::remove_if(all->begin(), all->end(),
+                            [&](const v1::OccurrenceException& e) {
+                              return ToAbslTime(e.original_start_time()) ==
+                                     original;
+                            }),
+             all->end());
+  ASSIGN_OR_RETURN(ParticipantsByName people,
+                   LookUpAttendees(context_.people, after, nullptr, rpc));
+  const absl::Duration horizon = PolicyHorizon(read.policy);
+
+  WriteProposal proposal;
+  proposal.after = &after;
+  proposal.after_series = &series;
+  proposal.before = &before;
+  proposal.before_series = &series;
+  proposal.people = &people;
+  proposal.window = {
+      std::min(now, original),
+      std::max(now + horizon, original + series.timing().duration)};
+  proposal.only_occurrence = original;
+  proposal.allow_conflicts = request.allow_conflicts();
+
+  v1::RestoreOccurrenceResponse response;
+  int64_t sequence = 0;
+  auto judge_and_write = [&](MeetingTransaction& tx) -> absl::Status {
+    if (!request.validate_only()) RETURN_IF_ERROR(Reload(tx, before).status());
+    ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
+    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
+    if (!request.validate_only()) {
+      RETURN_IF_ERROR(RefusalOf(judgement));
+      ASSIGN_OR_RETURN(v1::MeetingChange change,
+                       SaveWithChange(tx, after, series,
+                                      v1::OCCURRENCE_RESTORED, now, original));
+      sequence = change.sequence();
+    }
+    *response.mutable_meeting() = after;
+    *response.mutable_occurrence() = OccurrenceAfter(after, series, original);
+    *response.mutable_verdict() = std::move(judgement.verdict);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(request.validate_only()
+                      ? context_.store.Read(judge_and_write)
+                      : context_.store.Write(judge_and_write));
+  if (sequence > 0) context_.feed.Published(sequence);
+  return response;
+}
+
+}  // namespace salesmeet::scheduling

@@ -1,0 +1,73 @@
+#ifndef SALESMEET_SERVICES_SCHEDULING_MEETING_WRITES_H_
+#define SALESMEET_SERVICES_SCHEDULING_MEETING_WRITES_H_
+
+// Steps every meeting write shares: reading the meeting it changes, the
+// state checks, and saving it together with its change-feed event.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/scheduling/booking_types.h"
+#include "services/scheduling/meeting_store.h"
+#include "services/scheduling/recurrence.h"
+
+namespace salesmeet::scheduling {
+
+inline constexpr absl::string_view kMeetingType =
+    "salesmeet.scheduling.v1.Meeting";
+
+// The id in "meetings/{id}", or INVALID_ARGUMENT naming `field`.
+absl::StatusOr<std::string> MeetingIdFrom(absl::string_view name,
+                                          absl::string_view field);
+
+// The meeting, NOT_FOUND when missing, ABORTED when `etag` is set and stale.
+absl::StatusOr<v1::Meeting> LoadForWrite(MeetingTransaction& tx,
+                                         absl::string_view name,
+                                         absl::string_view etag);
+
+// FAILED_PRECONDITION with reason `reason` (MEETING_STATE, NOT_RECURRING,
+// OCCURRENCE_STATE, ...) naming the meeting.
+absl::Status StateError(absl::string_view reason, const v1::Meeting& meeting,
+                        absl::string_view description);
+
+// FAILED_PRECONDITION (MEETING_STATE) unless the meeting is SCHEDULED.
+absl::Status RequireScheduled(const v1::Meeting& meeting,
+                              absl::string_view action);
+
+// The policy as stored, defaults filled in.
+absl::StatusOr<v1::SchedulingPolicy> LoadPolicy(MeetingTransaction& tx);
+
+// The occurrence of a recurring meeting that `original_start` names:
+// FAILED_PRECONDITION (NOT_RECURRING) for a single meeting, NOT_FOUND when
+// the rule has no occurrence then (or it was removed by EXDATE).
+absl::Status RequireOccurrence(const v1::Meeting& meeting,
+                               const Recurrence& series,
+                               absl::Time original_start);
+
+// The meeting's exception for `original_start`, created when missing.
+v1::OccurrenceException& ExceptionFor(v1::Meeting& meeting,
+                                      absl::Time original_start,
+                                      absl::Time now);
+
+// Drops exceptions that only hold nothing (no move, no cancel, no answers).
+void PruneEmptyExceptions(v1::Meeting& meeting);
+
+// Stamps the meeting, saves it with its index and appends the feed event in
+// the same transaction. Returns the event as stored (with its sequence).
+absl::StatusOr<v1::MeetingChange> SaveWithChange(
+    MeetingTransaction& tx, v1::Meeting& meeting, const Recurrence& series,
+    v1::MeetingChangeType type, absl::Time now,
+    std::optional<absl::Time> occurrence = std::nullopt,
+    absl::string_view attendee = "");
+
+// An Occurrence message for one expanded occurrence.
+v1::Occurrence ToOccurrenceMessage(const v1::Meeting& meeting,
+                                   absl::Time original_start, TimeSpan span,
+                                   bool exception, bool moved, bool cancelled);
+
+}  // namespace salesmeet::scheduling
+
+#endif  // SALESMEET_SERVICES_SCHEDULING_MEETING_WRITES_H_
