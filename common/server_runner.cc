@@ -198,6 +198,7 @@ absl::Status ServerRunner::Run() {
        {"grace_ms", absl::ToInt64Milliseconds(options_.drain_grace)},
        {"timeout_ms", absl::ToInt64Milliseconds(options_.shutdown_timeout)}});
   SetServing(*server, false);
+  if (drain_hook_) drain_hook_();
   if (options_.drain_grace > absl::ZeroDuration()) {
     absl::SleepFor(options_.drain_grace);
   }

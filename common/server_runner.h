@@ -60,6 +60,12 @@ class ServerRunner {
   // while it returns OK.
   void SetStoreProbe(std::function<absl::Status()> probe);
 
+  // Called once when draining starts, e.g. to end long-lived streams so
+  // they do not hold the shutdown until its deadline.
+  void SetDrainHook(std::function<void()> hook) {
+    drain_hook_ = std::move(hook);
+  }
+
   // Serves until SIGTERM or SIGINT, then drains and shuts down. Returns an
   // error only when the server could not start.
   absl::Status Run();
@@ -71,6 +77,7 @@ class ServerRunner {
   std::shared_ptr<prometheus::Registry> registry_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::function<absl::Status()> probe_;
+  std::function<void()> drain_hook_;
   bool serving_ = false;
 };
 

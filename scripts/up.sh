@@ -20,7 +20,7 @@ PARTICIPANT_ADDR=localhost:50051
 #   name         gRPC   metrics  flags of its own
 SERVICES=(
   "participant  50051  9451"
-  "scheduling   50052  9452     --participant=$PARTICIPANT_ADDR --redis=127.0.0.1:$REDIS_PORT"
+  "scheduling   50052  9452     --participant=$PARTICIPANT_ADDR"
   "analytics    50053  9453     --scheduling=localhost:50052 --participant=$PARTICIPANT_ADDR"
 )
 

@@ -1,0 +1,104 @@
+// scheduling: books, guards and lists meetings, and publishes the change
+// feed. Flags can also be set as SALESMEET_<FLAG> variables.
+
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "common/env_flags.h"
+#include "common/json_log.h"
+#include "common/page_token.h"
+#include "common/server_runner.h"
+#include "common/sqlite.h"
+#include "services/scheduling/change_feed.h"
+#include "services/scheduling/observed_meeting_store.h"
+#include "services/scheduling/participant_lookup.h"
+#include "services/scheduling/scheduling_service.h"
+#include "services/scheduling/sqlite_meeting_store.h"
+
+ABSL_FLAG(std::string, db, "sqlite:///var/lib/salesmeet/scheduling.db",
+          "Database URL: sqlite:///path/to/file.db");
+ABSL_FLAG(int, db_pool_size, 4, "SQLite connections kept open");
+ABSL_FLAG(std::string, participant, "localhost:50051",
+          "Address of the participant service");
+ABSL_FLAG(absl::Duration, participant_timeout, absl::Seconds(2),
+          "Deadline of each call to the participant service (shortened to "
+          "the incoming call's own deadline)");
+ABSL_FLAG(std::string, page_token_secret, "",
+          "Key for page tokens; empty uses a random key stored in the "
+          "database, shared by every replica using it");
+ABSL_FLAG(absl::Duration, testing_store_delay, absl::ZeroDuration(),
+          "Fault injection for tests and drills: wait this long before every "
+          "database transaction");
+
+namespace salesmeet::scheduling {
+namespace {
+
+constexpr int kDefaultGrpcPort = 50052;
+constexpr int kDefaultMetricsPort = 9452;
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  LogJson(LogLevel::kError, what,
+          {{"service", "scheduling"}, {"error", status.ToString()}});
+  return 1;
+}
+
+absl::StatusOr<std::unique_ptr<MeetingStore>> OpenStore(
+    const std::string& url) {
+  if (absl::StartsWith(url, "postgres")) {
+    return absl::UnimplementedError(
+        "the PostgreSQL backend is not available in this build; use "
+        "--db=sqlite:///path/to/scheduling.db");
+  }
+  absl::StatusOr<std::string> path = SqlitePathFromUrl(url);
+  if (!path.ok()) return path.status();
+  absl::StatusOr<std::unique_ptr<SqliteMeetingStore>> store =
+      SqliteMeetingStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<MeetingStore>(*std::move(store));
+}
+
+int Main() {
+  ServerRunner runner(ServerOptionsFromFlags("scheduling", kDefaultGrpcPort,
+                                             kDefaultMetricsPort));
+  absl::StatusOr<std::unique_ptr<MeetingStore>> backend =
+      OpenStore(absl::GetFlag(FLAGS_db));
+  if (!backend.ok()) return Fail("cannot open the database", backend.status());
+  ObservedMeetingStore store(*std::move(backend), runner.metrics(),
+                             absl::GetFlag(FLAGS_testing_store_delay));
+  std::string secret = absl::GetFlag(FLAGS_page_token_secret);
+  if (secret.empty()) {
+    absl::StatusOr<std::string> stored = store.PageTokenSecret();
+    if (!stored.ok())
+      return Fail("cannot read the page token key", stored.status());
+    secret = *stored;
+  }
+  absl::StatusOr<int64_t> head = store.HeadSequence();
+  if (!head.ok()) return Fail("cannot read the change feed", head.status());
+
+  PageTokenCodec tokens(secret, absl::Hours(24));
+  ChangeNotifier feed(*head);
+  GrpcParticipantLookup people(absl::GetFlag(FLAGS_participant),
+                               absl::GetFlag(FLAGS_participant_timeout));
+  SchedulingServiceImpl service(SchedulingContext{store, people, feed, tokens});
+
+  runner.AddService(&service, "salesmeet.scheduling.v1.SchedulingService");
+  runner.SetStoreProbe([&store] { return store.Ping(); });
+  // Watch streams end at once on shutdown; clients reconnect elsewhere.
+  runner.SetDrainHook([&feed] { feed.Close(); });
+  absl::Status status = runner.Run();
+  if (!status.ok()) return Fail("cannot serve", status);
+  return 0;
+}
+
+}  // namespace
+}  // namespace salesmeet::scheduling
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "scheduling service: meetings, policies and the change feed");
+  salesmeet::ParseFlagsWithEnvironment(argc, argv);
+  return salesmeet::scheduling::Main();
+}
