@@ -8,10 +8,13 @@
 // producing a wrong page.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/field_checks.h"
 
 namespace salesmeet {
 
@@ -47,6 +50,32 @@ class PageTokenCodec {
 // INVALID_ARGUMENT naming page_size.
 absl::StatusOr<int> EffectivePageSize(int requested, int default_size,
                                       int max_size);
+
+// One page of a list ordered by resource id: decodes `page_token` into the
+// id to start after, calls `read(after_id, limit)` for page_size + 1 rows
+// (the extra one tells whether a page follows), and returns the page and the
+// token for the next one ("" on the last page).
+template <typename Resource, typename Read>
+absl::StatusOr<std::pair<std::vector<Resource>, std::string>> ReadPageById(
+    const PageTokenCodec& tokens, absl::string_view scope,
+    absl::string_view query, absl::string_view page_token, int page_size,
+    absl::Time now, Read read) {
+  std::string after_id;
+  if (!page_token.empty()) {
+    absl::StatusOr<std::string> cursor =
+        tokens.Decode(page_token, scope, query, now);
+    if (!cursor.ok()) return cursor.status();
+    after_id = *std::move(cursor);
+  }
+  absl::StatusOr<std::vector<Resource>> rows = read(after_id, page_size + 1);
+  if (!rows.ok()) return rows.status();
+  std::string next;
+  if (static_cast<int>(rows->size()) > page_size) {
+    rows->resize(page_size);
+    next = tokens.Encode(scope, query, IdFromName(rows->back().name()), now);
+  }
+  return std::make_pair(*std::move(rows), std::move(next));
+}
 
 }  // namespace salesmeet
 

@@ -138,26 +138,26 @@ absl::StatusOr<v1::ListTeamsResponse> TeamDirectory::List(
   }
   RETURN_IF_ERROR(errors.ToStatus());
   const std::string canonical = CanonicalFilter(terms);
-  const absl::Time now = clock_();
-  if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(
-        query.after_id,
-        tokens_.Decode(request.page_token(), kListScope, canonical, now));
-  }
-  query.limit = page_size + 1;
-  std::vector<v1::Team> rows;
-  RETURN_IF_ERROR(store_.Read([&](ParticipantTransaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(rows, tx.ListTeams(query));
-    return absl::OkStatus();
-  }));
+  using Page = std::pair<std::vector<v1::Team>, std::string>;
+  ASSIGN_OR_RETURN(Page page,
+                   ReadPageById<v1::Team>(
+                       tokens_, kListScope, canonical, request.page_token(),
+                       page_size, clock_(),
+                       [&](const std::string& after_id,
+                           int limit) -> absl::StatusOr<std::vector<v1::Team>> {
+                         query.after_id = after_id;
+                         query.limit = limit;
+                         std::vector<v1::Team> rows;
+                         RETURN_IF_ERROR(store_.Read(
+                             [&](ParticipantTransaction& tx) -> absl::Status {
+                               ASSIGN_OR_RETURN(rows, tx.ListTeams(query));
+                               return absl::OkStatus();
+                             }));
+                         return rows;
+                       }));
   v1::ListTeamsResponse response;
-  const bool more = static_cast<int>(rows.size()) > page_size;
-  if (more) rows.resize(page_size);
-  if (more) {
-    response.set_next_page_token(tokens_.Encode(
-        kListScope, canonical, IdFromName(rows.back().name()), now));
-  }
-  for (v1::Team& team : rows) *response.add_teams() = std::move(team);
+  for (v1::Team& item : page.first) *response.add_teams() = std::move(item);
+  response.set_next_page_token(page.second);
   return response;
 }
 
