@@ -20,6 +20,11 @@ std::shared_ptr<grpc::Channel> CreatePeerChannel(
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(RetryServiceConfig(options.max_attempts));
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 1);
+  // Reconnect quickly once a restarted peer is back, instead of after
+  // gRPC's default back-off of up to two minutes.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
                                    args);
 }

@@ -199,13 +199,13 @@ absl::Status ServerRunner::Run() {
        {"timeout_ms", absl::ToInt64Milliseconds(options_.shutdown_timeout)}});
   SetServing(*server, false);
   if (drain_hook_) drain_hook_();
+  // The metrics endpoint stops alongside the drain: civetweb can take two
+  // seconds to notice, which should not add to the shutdown.
+  std::thread metrics_stopper(
+      [exposer = std::move(exposer)]() mutable { exposer.reset(); });
   if (options_.drain_grace > absl::ZeroDuration()) {
     absl::SleepFor(options_.drain_grace);
   }
-  // The metrics endpoint stops alongside: civetweb can take two seconds to
-  // notice, which should not add to the drain.
-  std::thread metrics_stopper(
-      [exposer = std::move(exposer)]() mutable { exposer.reset(); });
   const absl::Time start = absl::Now();
   absl::Notification stopped;
   std::thread stopper([&] {

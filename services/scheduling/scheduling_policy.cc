@@ -183,7 +183,10 @@ void ValidateCurrencies(const v1::SchedulingPolicy& policy,
 }  // namespace
 
 v1::SchedulingPolicy DefaultPolicy() {
-  return WithDefaults(v1::SchedulingPolicy());
+  v1::SchedulingPolicy policy = WithDefaults(v1::SchedulingPolicy());
+  // A fixed etag, so that the first change is guarded like every later one.
+  policy.set_etag(std::string(kDefaultPolicyEtag));
+  return policy;
 }
 
 v1::SchedulingPolicy WithDefaults(v1::SchedulingPolicy policy) {

@@ -25,6 +25,8 @@ inline constexpr absl::Duration kDefaultPolicyHorizon = absl::Hours(24 * 365);
 inline constexpr absl::Duration kMinPolicyHorizon = absl::Hours(24 * 7);
 inline constexpr absl::Duration kMaxPolicyHorizon = absl::Hours(24 * 731);
 inline constexpr int kDefaultMaxAttendees = 10;
+// The etag of the built-in policy, before anyone has changed it.
+inline constexpr char kDefaultPolicyEtag[] = "built-in-default";
 
 // The built-in policy, as GetSchedulingPolicy returns it before anyone has
 // changed it: every global mode and max_attendees at its default, a 365-day

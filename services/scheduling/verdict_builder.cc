@@ -16,6 +16,10 @@ namespace salesmeet::scheduling {
 namespace {
 
 constexpr int kMaxListedFindings = 100;
+// What a refusal carries at most, to stay well inside the 8 KiB of
+// metadata gRPC clients accept by default.
+constexpr int kMaxConflictsInError = 8;
+constexpr int kMaxFindingsInError = 8;
 // Loads are counted over whole weeks around the window, so that a week the
 // window cuts in two still shows its full meeting time.
 constexpr absl::Duration kWeekMargin = absl::Hours(24 * 8);
@@ -222,14 +226,33 @@ absl::Status RefusalOf(const Judgement& judgement) {
   }
   const std::string reason =
       by_policy ? "POLICY_REJECTED" : "SCHEDULING_CONFLICT";
+  // Details travel in a trailer, and gRPC clients refuse more than 8 KiB of
+  // metadata by default: the refusal carries the first few of everything
+  // and every count; a validate_only preview shows the full verdict.
+  std::vector<PreconditionViolation> violations;
+  int conflicts_listed = 0;
+  for (const PreconditionViolation& v : judgement.violations) {
+    if (v.type == "CONFLICT" && ++conflicts_listed > kMaxConflictsInError) {
+      continue;
+    }
+    violations.push_back(v);
+  }
+  v1::Verdict summary = judgement.verdict;
+  summary.clear_weekly_loads();
+  while (summary.conflicts_size() > kMaxConflictsInError) {
+    summary.mutable_conflicts()->RemoveLast();
+  }
+  while (summary.findings_size() > kMaxFindingsInError) {
+    summary.mutable_findings()->RemoveLast();
+  }
   absl::Status status = FailedPreconditionError(
       reason, absl::StrCat("refused: ", absl::StrJoin(parts, "; and ")),
-      judgement.violations);
+      violations);
   status = WithErrorInfo(
       status, reason,
       {{"rules", absl::StrJoin(judgement.rejecting_rules, ",")},
        {"conflict_count", absl::StrCat(judgement.blocking_conflicts)}});
-  return WithDetail(status, judgement.verdict);
+  return WithDetail(status, summary);
 }
 
 }  // namespace salesmeet::scheduling
