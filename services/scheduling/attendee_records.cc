@@ -1,11 +1,13 @@
 #include "services/scheduling/attendee_records.h"
 
 #include <set>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
+#include "common/status_macros.h"
 #include "services/scheduling/meeting_validation.h"
 
 namespace salesmeet::scheduling {
@@ -23,6 +25,26 @@ v1::AttendeeSnapshot SnapshotOf(const pv1::Participant& p, absl::Time now) {
   return snapshot;
 }
 
+// The records of those of `names` who still exist. Attendees a write removes
+// are looked up only for their weekly loads: one who has since left the
+// directory has none to show, and must not block their removal.
+absl::StatusOr<ParticipantsByName> LookUpExisting(
+    ParticipantLookup& people, const std::vector<std::string>& names,
+    const grpc::ServerContext* rpc) {
+  absl::StatusOr<ParticipantsByName> all = people.Lookup(names, rpc);
+  if (all.status().code() != absl::StatusCode::kNotFound) return all;
+  ParticipantsByName existing;
+  for (const std::string& name : names) {
+    absl::StatusOr<ParticipantsByName> one = people.Lookup({name}, rpc);
+    if (one.ok()) {
+      existing.insert(one->begin(), one->end());
+    } else if (one.status().code() != absl::StatusCode::kNotFound) {
+      return one.status();
+    }
+  }
+  return existing;
+}
+
 }  // namespace
 
 absl::StatusOr<ParticipantsByName> LookUpAttendees(
@@ -31,26 +53,30 @@ absl::StatusOr<ParticipantsByName> LookUpAttendees(
   std::set<std::string> names;
   for (const v1::Attendee& a : meeting.attendees())
     names.insert(a.participant());
-  if (before != nullptr) {
-    for (const v1::Attendee& a : before->attendees()) {
-      names.insert(a.participant());
-    }
-  }
   absl::StatusOr<ParticipantsByName> found =
       people.Lookup({names.begin(), names.end()}, rpc);
-  if (found.ok() || found.status().code() != absl::StatusCode::kNotFound) {
-    return found;
-  }
-  // Name the attendee the participant service did not know.
-  for (int i = 0; i < meeting.attendees_size(); ++i) {
-    const std::string& name = meeting.attendees(i).participant();
-    if (absl::StartsWith(found.status().message(), absl::StrCat(name, " "))) {
-      return InvalidFieldError(
-          absl::StrCat("meeting.attendees[", i, "].participant"),
-          absl::StrCat(name, " does not exist in the participant service"));
+  if (found.status().code() == absl::StatusCode::kNotFound) {
+    // Name the attendee the participant service did not know.
+    for (int i = 0; i < meeting.attendees_size(); ++i) {
+      const std::string& name = meeting.attendees(i).participant();
+      if (absl::StartsWith(found.status().message(), absl::StrCat(name, " "))) {
+        return InvalidFieldError(
+            absl::StrCat("meeting.attendees[", i, "].participant"),
+            absl::StrCat(name, " does not exist in the participant service"));
+      }
     }
+    return InvalidFieldError("meeting.attendees", found.status().message());
   }
-  return InvalidFieldError("meeting.attendees", found.status().message());
+  if (!found.ok() || before == nullptr) return found;
+  std::vector<std::string> removed;
+  for (const v1::Attendee& a : before->attendees()) {
+    if (names.count(a.participant()) == 0) removed.push_back(a.participant());
+  }
+  if (removed.empty()) return found;
+  ASSIGN_OR_RETURN(ParticipantsByName old,
+                   LookUpExisting(people, removed, rpc));
+  found->insert(old.begin(), old.end());
+  return found;
 }
 
 absl::Status BookAttendees(v1::Meeting& meeting, const v1::Meeting* before,

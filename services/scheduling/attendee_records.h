@@ -11,10 +11,10 @@
 
 namespace salesmeet::scheduling {
 
-// Current records of every attendee of `meeting` and of `before` (may be
-// null). An unknown attendee is INVALID_ARGUMENT naming
-// meeting.attendees[i].participant; an unreachable participant service is
-// UNAVAILABLE.
+// Current records of every attendee of `meeting` and of those of `before`
+// (may be null) who still exist. An unknown attendee of `meeting` is
+// INVALID_ARGUMENT naming meeting.attendees[i].participant; an unreachable
+// participant service is UNAVAILABLE.
 absl::StatusOr<ParticipantsByName> LookUpAttendees(
     ParticipantLookup& people, const v1::Meeting& meeting,
     const v1::Meeting* before, const grpc::ServerContext* rpc);

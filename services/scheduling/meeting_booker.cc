@@ -1,5 +1,6 @@
 #include "services/scheduling/meeting_booker.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -102,15 +103,31 @@ bool SameAttendees(const v1::Meeting& a, const v1::Meeting& b) {
 }
 
 // After a change of timing, exceptions of occurrences the new rule no longer
-// produces mean nothing and are dropped.
+// produces mean nothing and are dropped; a single meeting keeps none.
 void DropOrphanExceptions(v1::Meeting& meeting, const Recurrence& series) {
   auto* all = meeting.mutable_occurrence_exceptions();
   all->erase(std::remove_if(all->begin(), all->end(),
                             [&](const v1::OccurrenceException& e) {
-                              return !series.IsOccurrence(
-                                  ToAbslTime(e.original_start_time()), false);
+                              return !series.recurring() ||
+                                     !series.IsOccurrence(
+                                         ToAbslTime(e.original_start_time()),
+                                         false);
                             }),
              all->end());
+}
+
+// Whether occurrence `original` of the series, at `span`, would overlap
+// another of its occurrences (other meetings are the conflict check's).
+bool OverlapsOwnSeries(const v1::Meeting& meeting, const Recurrence& series,
+                       absl::Time original, TimeSpan span) {
+  for (const OccurrenceTime& other : ActiveOccurrences(
+           meeting, series,
+           {span.start - kMaxMeetingLength, span.end + kMaxMeetingLength})) {
+    if (other.original_start != original && other.span.Overlaps(span)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // The moved or restored occurrence, as the API returns it.
@@ -253,7 +270,12 @@ absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
   v1::Meeting after = before;
   ApplyUpdateMask(paths, patch, &after);
   FieldErrors errors;
-  ValidateMeetingFields(after, now, horizon, errors);
+  // Only a new start must lie within the horizon: a series that began
+  // longer ago than that can still be edited.
+  const bool same_start =
+      ToAbslTime(after.start_time()) == ToAbslTime(before.start_time());
+  ValidateMeetingFields(
+      after, now, same_start ? absl::InfiniteDuration() : horizon, errors);
   RETURN_IF_ERROR(errors.ToStatus());
   ASSIGN_OR_RETURN(ParticipantsByName people,
                    LookUpAttendees(context_.people, after, &before, rpc));
@@ -269,7 +291,13 @@ absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
   proposal.before = &before;
   proposal.before_series = &before_series;
   proposal.people = &people;
-  proposal.window = {now, now + horizon};
+  // A reschedule is judged like a booking, from its start even when that is
+  // past (within the horizon); other changes only from now on.
+  const absl::Time from =
+      timing_changed
+          ? std::max(now - horizon, std::min(now, series.timing().start))
+          : now;
+  proposal.window = {from, now + horizon};
   proposal.check_conflicts = timing_changed || !SameAttendees(before, after);
   proposal.allow_conflicts = request.allow_conflicts();
 
@@ -344,15 +372,9 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
     *exception.mutable_end_time() = ToProtoTime(*end);
   }
   PruneEmptyExceptions(after);
-  // The moved occurrence may not overlap its own series.
-  for (const OccurrenceTime& other : ActiveOccurrences(
-           after, before_series,
-           {*start - kMaxMeetingLength, *end + kMaxMeetingLength})) {
-    if (other.original_start != *original &&
-        other.span.Overlaps({*start, *end})) {
-      return InvalidFieldError(
-          "start_time", "would overlap another occurrence of the same series");
-    }
+  if (OverlapsOwnSeries(after, before_series, *original, {*start, *end})) {
+    return InvalidFieldError(
+        "start_time", "would overlap another occurrence of the same series");
   }
   ASSIGN_OR_RETURN(ParticipantsByName people,
                    LookUpAttendees(context_.people, after, nullptr, rpc));
@@ -421,6 +443,12 @@ absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
                                      original;
                             }),
              all->end());
+  if (OverlapsOwnSeries(after, series, original,
+                        {original, original + series.timing().duration})) {
+    return StateError("OCCURRENCE_STATE", before,
+                      "another occurrence of the series was moved to where "
+                      "the rule puts this one; move that one first");
+  }
   ASSIGN_OR_RETURN(ParticipantsByName people,
                    LookUpAttendees(context_.people, after, nullptr, rpc));
   const absl::Duration horizon = PolicyHorizon(read.policy);

@@ -198,12 +198,12 @@ absl::StatusOr<v1::ListOccurrencesResponse> MeetingReader::ListOccurrences(
   ASSIGN_OR_RETURN(std::optional<TimeSpan> interval,
                    IntervalFrom(request.interval(), request.has_interval()));
   const absl::Time start = ToAbslTime(meeting.start_time());
-  const TimeSpan window =
+  const TimeSpan requested =
       interval.value_or(TimeSpan{start, start + kMaxInterval});
   const std::string canonical = absl::StrCat(
       request.name(), "|",
-      Cursor(window.start, absl::StrCat(absl::ToUnixMicros(window.end))), "|",
-      request.show_cancelled());
+      Cursor(requested.start, absl::StrCat(absl::ToUnixMicros(requested.end))),
+      "|", request.show_cancelled());
   const absl::Time now = context_.clock();
   std::optional<std::pair<absl::Time, absl::Time>> after;
   if (!request.page_token().empty()) {
@@ -219,6 +219,12 @@ absl::StatusOr<v1::ListOccurrencesResponse> MeetingReader::ListOccurrences(
     after = std::make_pair(parsed.first, absl::FromUnixMicros(original));
   }
   ASSIGN_OR_RETURN(Recurrence series, StoredSeriesOf(meeting));
+  // Without an interval, an occurrence moved before the series' start still
+  // belongs to its first 366 days.
+  TimeSpan window = requested;
+  if (!interval.has_value()) {
+    window.start = IndexOf(meeting, series).first_start;
+  }
   v1::ListOccurrencesResponse response;
   for (const MeetingOccurrence& o :
        ExpandOccurrences(meeting, series, window, request.show_cancelled())) {

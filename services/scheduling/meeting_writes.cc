@@ -107,6 +107,12 @@ absl::StatusOr<v1::MeetingChange> SaveWithChange(
     MeetingTransaction& tx, v1::Meeting& meeting, const Recurrence& series,
     v1::MeetingChangeType type, absl::Time now,
     std::optional<absl::Time> occurrence, absl::string_view attendee) {
+  if (meeting.occurrence_exceptions_size() > kMaxOccurrenceExceptions) {
+    return StateError("TOO_MANY_EXCEPTIONS", meeting,
+                      "already has 1000 moved, cancelled or separately "
+                      "answered occurrences; truncate the series and start a "
+                      "new one");
+  }
   StampWrite(meeting, now);
   RETURN_IF_ERROR(tx.PutMeeting(meeting, IndexOf(meeting, series)));
   v1::MeetingChange change;

@@ -55,8 +55,13 @@ v1::OccurrenceException& ExceptionFor(v1::Meeting& meeting,
 // Drops exceptions that only hold nothing (no move, no cancel, no answers).
 void PruneEmptyExceptions(v1::Meeting& meeting);
 
+// The most occurrence exceptions a series may hold.
+inline constexpr int kMaxOccurrenceExceptions = 1000;
+
 // Stamps the meeting, saves it with its index and appends the feed event in
 // the same transaction. Returns the event as stored (with its sequence).
+// FAILED_PRECONDITION (TOO_MANY_EXCEPTIONS) when the meeting has more than
+// kMaxOccurrenceExceptions.
 absl::StatusOr<v1::MeetingChange> SaveWithChange(
     MeetingTransaction& tx, v1::Meeting& meeting, const Recurrence& series,
     v1::MeetingChangeType type, absl::Time now,

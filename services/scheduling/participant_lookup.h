@@ -65,6 +65,8 @@ class InMemoryParticipantLookup : public ParticipantLookup {
  public:
   void Put(participant::v1::Participant participant);
   void PutTeam(const std::string& team);
+  // Forgets a participant, as DeleteParticipant does.
+  void Remove(const std::string& name) { participants_.erase(name); }
   // While set, every call fails with UNAVAILABLE, like a peer that is down.
   void SetUnavailable(bool unavailable) { unavailable_ = unavailable; }
 

@@ -382,6 +382,25 @@ def list_pages(rpc, request, max_pages=100, timeout=RPC_TIMEOUT):
     raise AssertionError(f"still more pages after {max_pages} pages")
 
 
+# -- retries -----------------------------------------------------------------
+
+def call_with_retry(rpc, request, retry_codes=(grpc.StatusCode.UNAVAILABLE,),
+                    attempts=8, backoff=0.05, timeout=RPC_TIMEOUT):
+    """Calls rpc(request), repeating it while it fails with one of
+    retry_codes, as a careful client does (with the same request, so a
+    request_id makes the repeat safe). Backs off exponentially from backoff
+    seconds. Returns (response, calls made); raises the last error when it
+    is of another code or attempts run out."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return rpc(request, timeout=timeout), attempt
+        except grpc.RpcError as e:
+            if e.code() not in retry_codes or attempt == attempts:
+                raise
+            time.sleep(backoff * (2 ** (attempt - 1)))
+    raise AssertionError("unreachable")
+
+
 # -- rich error details -----------------------------------------------------
 
 _DETAIL_TYPES = {
