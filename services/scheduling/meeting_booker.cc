@@ -76,6 +76,36 @@ absl::StatusOr<v1::Meeting> Reload(MeetingTransaction& tx,
   return current;
 }
 
+// The response a Create with this request_id already gave, or nullopt.
+// INVALID_ARGUMENT when the key was used for a different request.
+absl::StatusOr<std::optional<v1::CreateMeetingResponse>> Replay(
+    MeetingTransaction& tx, const std::string& key,
+    const std::string& fingerprint) {
+  ASSIGN_OR_RETURN(std::optional<StoredCreateRequest> earlier,
+                   tx.FindCreateRequest(key));
+  if (!earlier.has_value()) return std::optional<v1::CreateMeetingResponse>();
+  if (earlier->fingerprint != fingerprint) {
+    return WithErrorInfo(InvalidFieldError("request_id",
+                                           "was already used for a different "
+                                           "request; use a new request_id"),
+                         reason::kRequestIdReused);
+  }
+  v1::CreateMeetingResponse response;
+  if (!response.ParseFromString(earlier->response)) {
+    return absl::DataLossError("a stored response does not parse");
+  }
+  return std::optional<v1::CreateMeetingResponse>(std::move(response));
+}
+
+absl::Status CheckMeetingIdFree(MeetingTransaction& tx,
+                                const std::string& name) {
+  ASSIGN_OR_RETURN(std::optional<v1::Meeting> existing,
+                   tx.FindMeeting(IdFromName(name)));
+  if (!existing.has_value()) return absl::OkStatus();
+  return ResourceExistsError(kMeetingType, name,
+                             absl::StrCat(name, " already exists"));
+}
+
 absl::StatusOr<absl::Time> RequiredTime(const google::protobuf::Timestamp& t,
                                         absl::string_view field) {
   if (!IsValidTimestamp(t) || (t.seconds() == 0 && t.nanos() == 0)) {
@@ -143,19 +173,60 @@ v1::Occurrence OccurrenceAfter(const v1::Meeting& meeting,
 
 }  // namespace
 
+absl::StatusOr<v1::Verdict> MeetingBooker::JudgeAndCommit(
+    const WriteProposal& proposal, v1::Meeting& after, const Recurrence& series,
+    v1::MeetingChangeType type, std::optional<absl::Time> occurrence,
+    bool validate_only, absl::Time now) {
+  v1::Verdict verdict;
+  int64_t sequence = 0;
+  auto judge = [&](MeetingTransaction& tx) -> absl::Status {
+    if (!validate_only) RETURN_IF_ERROR(Reload(tx, *proposal.before).status());
+    ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
+    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
+    if (!validate_only) {
+      RETURN_IF_ERROR(RefusalOf(judgement));
+      ASSIGN_OR_RETURN(
+          v1::MeetingChange change,
+          SaveWithChange(tx, after, series, type, now, occurrence));
+      sequence = change.sequence();
+    }
+    verdict = std::move(judgement.verdict);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(validate_only ? context_.store.Read(judge)
+                                : context_.store.Write(judge));
+  if (sequence > 0) context_.feed.Published(sequence);
+  return verdict;
+}
+
 absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
     const v1::CreateMeetingRequest& request, const grpc::ServerContext* rpc) {
   const absl::Time now = context_.clock();
+  FieldErrors errors;
+  CheckRequestId(request.request_id(), "request_id", errors);
+  RETURN_IF_ERROR(errors.ToStatus());
+  // A retry gets the first answer before anything else is checked or looked
+  // up: neither the clock nor a participant service outage may change it.
+  const std::string request_key =
+      absl::StrCat("CreateMeeting:", request.request_id());
+  const std::string fingerprint = Fingerprint(request);
+  if (!request.request_id().empty() && !request.validate_only()) {
+    std::optional<v1::CreateMeetingResponse> replayed;
+    RETURN_IF_ERROR(
+        context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(replayed, Replay(tx, request_key, fingerprint));
+          return absl::OkStatus();
+        }));
+    if (replayed.has_value()) return *std::move(replayed);
+  }
   ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, ReadPolicy(context_.store));
   const absl::Duration horizon = PolicyHorizon(policy);
-  FieldErrors errors;
   if (!request.meeting_id().empty() &&
       !IsValidResourceId(request.meeting_id())) {
     errors.Add("meeting_id",
                "must be 1-63 lowercase letters, digits or hyphens, starting "
                "with a letter and not ending with a hyphen");
   }
-  CheckRequestId(request.request_id(), "request_id", errors);
   if (!request.has_meeting()) {
     errors.Add("meeting", "is required");
   } else {
@@ -195,6 +266,10 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
   if (request.validate_only()) {
     RETURN_IF_ERROR(
         context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
+          if (!request.meeting_id().empty()) {
+            RETURN_IF_ERROR(CheckMeetingIdFree(
+                tx, absl::StrCat("meetings/", request.meeting_id())));
+          }
           ASSIGN_OR_RETURN(Judgement judgement,
                            JudgeProposal(tx, policy, proposal));
           *response.mutable_meeting() = meeting;
@@ -204,36 +279,18 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
     return response;
   }
 
-  const std::string request_key =
-      absl::StrCat("CreateMeeting:", request.request_id());
-  const std::string fingerprint = Fingerprint(request);
   int64_t sequence = 0;
   RETURN_IF_ERROR(
       context_.store.Write([&](MeetingTransaction& tx) -> absl::Status {
         if (!request.request_id().empty()) {
-          ASSIGN_OR_RETURN(std::optional<StoredCreateRequest> earlier,
-                           tx.FindCreateRequest(request_key));
-          if (earlier.has_value()) {
-            if (earlier->fingerprint != fingerprint) {
-              return WithErrorInfo(
-                  InvalidFieldError("request_id",
-                                    "was already used for a different "
-                                    "request; use a new request_id"),
-                  reason::kRequestIdReused);
-            }
-            if (!response.ParseFromString(earlier->response)) {
-              return absl::DataLossError("a stored response does not parse");
-            }
+          ASSIGN_OR_RETURN(std::optional<v1::CreateMeetingResponse> replayed,
+                           Replay(tx, request_key, fingerprint));
+          if (replayed.has_value()) {
+            response = *std::move(replayed);
             return absl::OkStatus();
           }
         }
-        ASSIGN_OR_RETURN(std::optional<v1::Meeting> existing,
-                         tx.FindMeeting(IdFromName(meeting.name())));
-        if (existing.has_value()) {
-          return ResourceExistsError(
-              kMeetingType, meeting.name(),
-              absl::StrCat(meeting.name(), " already exists"));
-        }
+        RETURN_IF_ERROR(CheckMeetingIdFree(tx, meeting.name()));
         // The policy may have changed since it was read for validation.
         ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
         ASSIGN_OR_RETURN(Judgement judgement,
@@ -302,28 +359,10 @@ absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
   proposal.allow_conflicts = request.allow_conflicts();
 
   v1::UpdateMeetingResponse response;
-  int64_t sequence = 0;
-  auto judge_and_write = [&](MeetingTransaction& tx) -> absl::Status {
-    if (!request.validate_only()) {
-      RETURN_IF_ERROR(Reload(tx, before).status());
-    }
-    ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
-    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
-    if (!request.validate_only()) {
-      RETURN_IF_ERROR(RefusalOf(judgement));
-      ASSIGN_OR_RETURN(
-          v1::MeetingChange change,
-          SaveWithChange(tx, after, series, v1::MEETING_UPDATED, now));
-      sequence = change.sequence();
-    }
-    *response.mutable_meeting() = after;
-    *response.mutable_verdict() = std::move(judgement.verdict);
-    return absl::OkStatus();
-  };
-  RETURN_IF_ERROR(request.validate_only()
-                      ? context_.store.Read(judge_and_write)
-                      : context_.store.Write(judge_and_write));
-  if (sequence > 0) context_.feed.Published(sequence);
+  ASSIGN_OR_RETURN(*response.mutable_verdict(),
+                   JudgeAndCommit(proposal, after, series, v1::MEETING_UPDATED,
+                                  std::nullopt, request.validate_only(), now));
+  *response.mutable_meeting() = after;
   return response;
 }
 
@@ -354,8 +393,9 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
     return InvalidFieldError("start_time",
                              "must lie within the policy horizon of now");
   }
-  ASSIGN_OR_RETURN(Recurrence before_series, StoredSeriesOf(before));
-  RETURN_IF_ERROR(RequireOccurrence(before, before_series, *original));
+  // Validated (not just parsed), so the saved index knows where it ends.
+  ASSIGN_OR_RETURN(Recurrence series, SeriesOf(before, now + horizon));
+  RETURN_IF_ERROR(RequireOccurrence(before, series, *original));
   const v1::OccurrenceException* existing = FindException(before, *original);
   if (existing != nullptr && existing->cancelled()) {
     return StateError("OCCURRENCE_STATE", before,
@@ -364,7 +404,7 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
 
   v1::Meeting after = before;
   v1::OccurrenceException& exception = ExceptionFor(after, *original, now);
-  if (*start == *original && *end - *start == before_series.timing().duration) {
+  if (*start == *original && *end - *start == series.timing().duration) {
     exception.clear_start_time();  // Back where the rule puts it.
     exception.clear_end_time();
   } else {
@@ -372,7 +412,7 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
     *exception.mutable_end_time() = ToProtoTime(*end);
   }
   PruneEmptyExceptions(after);
-  if (OverlapsOwnSeries(after, before_series, *original, {*start, *end})) {
+  if (OverlapsOwnSeries(after, series, *original, {*start, *end})) {
     return InvalidFieldError(
         "start_time", "would overlap another occurrence of the same series");
   }
@@ -381,37 +421,20 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
 
   WriteProposal proposal;
   proposal.after = &after;
-  proposal.after_series = &before_series;
+  proposal.after_series = &series;
   proposal.before = &before;
-  proposal.before_series = &before_series;
+  proposal.before_series = &series;
   proposal.people = &people;
   proposal.window = {std::min(now, *start), std::max(now + horizon, *end)};
   proposal.only_occurrence = *original;
   proposal.allow_conflicts = request.allow_conflicts();
 
   v1::MoveOccurrenceResponse response;
-  int64_t sequence = 0;
-  auto judge_and_write = [&](MeetingTransaction& tx) -> absl::Status {
-    if (!request.validate_only()) RETURN_IF_ERROR(Reload(tx, before).status());
-    ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
-    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
-    if (!request.validate_only()) {
-      RETURN_IF_ERROR(RefusalOf(judgement));
-      ASSIGN_OR_RETURN(v1::MeetingChange change,
-                       SaveWithChange(tx, after, before_series,
-                                      v1::OCCURRENCE_MOVED, now, *original));
-      sequence = change.sequence();
-    }
-    *response.mutable_meeting() = after;
-    *response.mutable_occurrence() =
-        OccurrenceAfter(after, before_series, *original);
-    *response.mutable_verdict() = std::move(judgement.verdict);
-    return absl::OkStatus();
-  };
-  RETURN_IF_ERROR(request.validate_only()
-                      ? context_.store.Read(judge_and_write)
-                      : context_.store.Write(judge_and_write));
-  if (sequence > 0) context_.feed.Published(sequence);
+  ASSIGN_OR_RETURN(*response.mutable_verdict(),
+                   JudgeAndCommit(proposal, after, series, v1::OCCURRENCE_MOVED,
+                                  *original, request.validate_only(), now));
+  *response.mutable_meeting() = after;
+  *response.mutable_occurrence() = OccurrenceAfter(after, series, *original);
   return response;
 }
 
@@ -427,7 +450,8 @@ absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
                                                request.etag()));
   const v1::Meeting& before = read.meeting;
   RETURN_IF_ERROR(RequireScheduled(before, "restore an occurrence of"));
-  ASSIGN_OR_RETURN(Recurrence series, StoredSeriesOf(before));
+  const absl::Duration horizon = PolicyHorizon(read.policy);
+  ASSIGN_OR_RETURN(Recurrence series, SeriesOf(before, now + horizon));
   RETURN_IF_ERROR(RequireOccurrence(before, series, original));
   const v1::OccurrenceException* existing = FindException(before, original);
   if (existing == nullptr ||
@@ -451,7 +475,6 @@ absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
   }
   ASSIGN_OR_RETURN(ParticipantsByName people,
                    LookUpAttendees(context_.people, after, nullptr, rpc));
-  const absl::Duration horizon = PolicyHorizon(read.policy);
 
   WriteProposal proposal;
   proposal.after = &after;
@@ -466,27 +489,12 @@ absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
   proposal.allow_conflicts = request.allow_conflicts();
 
   v1::RestoreOccurrenceResponse response;
-  int64_t sequence = 0;
-  auto judge_and_write = [&](MeetingTransaction& tx) -> absl::Status {
-    if (!request.validate_only()) RETURN_IF_ERROR(Reload(tx, before).status());
-    ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
-    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
-    if (!request.validate_only()) {
-      RETURN_IF_ERROR(RefusalOf(judgement));
-      ASSIGN_OR_RETURN(v1::MeetingChange change,
-                       SaveWithChange(tx, after, series,
-                                      v1::OCCURRENCE_RESTORED, now, original));
-      sequence = change.sequence();
-    }
-    *response.mutable_meeting() = after;
-    *response.mutable_occurrence() = OccurrenceAfter(after, series, original);
-    *response.mutable_verdict() = std::move(judgement.verdict);
-    return absl::OkStatus();
-  };
-  RETURN_IF_ERROR(request.validate_only()
-                      ? context_.store.Read(judge_and_write)
-                      : context_.store.Write(judge_and_write));
-  if (sequence > 0) context_.feed.Published(sequence);
+  ASSIGN_OR_RETURN(
+      *response.mutable_verdict(),
+      JudgeAndCommit(proposal, after, series, v1::OCCURRENCE_RESTORED, original,
+                     request.validate_only(), now));
+  *response.mutable_meeting() = after;
+  *response.mutable_occurrence() = OccurrenceAfter(after, series, original);
   return response;
 }
 

@@ -7,9 +7,13 @@
 // holds the write lock), then judges and commits inside one write
 // transaction, so the conflict check sees every booking committed before it.
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "salesmeet/scheduling/v1/scheduling_service.pb.h"
+#include "services/scheduling/recurrence.h"
 #include "services/scheduling/scheduling_context.h"
+#include "services/scheduling/verdict_builder.h"
 
 namespace grpc {
 class ServerContext;
@@ -34,6 +38,14 @@ class MeetingBooker {
       const grpc::ServerContext* rpc);
 
  private:
+  // Judges the proposal and, unless validate_only, commits `after` with its
+  // feed event, all in one transaction that first checks the meeting is
+  // still the one the proposal was built from. Returns the verdict.
+  absl::StatusOr<v1::Verdict> JudgeAndCommit(
+      const WriteProposal& proposal, v1::Meeting& after,
+      const Recurrence& series, v1::MeetingChangeType type,
+      std::optional<absl::Time> occurrence, bool validate_only, absl::Time now);
+
   SchedulingContext context_;
 };
 

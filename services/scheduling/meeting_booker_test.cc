@@ -118,6 +118,32 @@ TEST_F(CreateMeetingTest, ARetryWithTheSameRequestIdReturnsTheFirstAnswer) {
   EXPECT_EQ(Changes().size(), 1u);
 }
 
+TEST_F(CreateMeetingTest,
+       ARetryGetsTheFirstAnswerEvenWhileParticipantsAreDown) {
+  v1::CreateMeetingRequest request;
+  *request.mutable_meeting() = Meeting(Rome(3, 10, 10));
+  request.set_request_id("retry-during-outage");
+  absl::StatusOr<v1::CreateMeetingResponse> first =
+      booker_->Create(request, nullptr);
+  ASSERT_TRUE(first.ok()) << first.status();
+  people_.SetUnavailable(true);
+  absl::StatusOr<v1::CreateMeetingResponse> retry =
+      booker_->Create(request, nullptr);
+  people_.SetUnavailable(false);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->meeting().name(), first->meeting().name());
+}
+
+TEST_F(CreateMeetingTest, APreviewWithATakenMeetingIdFailsLikeTheRealCall) {
+  MustCreate(Meeting(Rome(3, 10, 10)), "kickoff");
+  v1::CreateMeetingRequest request;
+  *request.mutable_meeting() = Meeting(Rome(3, 11, 10));
+  request.set_meeting_id("kickoff");
+  request.set_validate_only(true);
+  EXPECT_EQ(booker_->Create(request, nullptr).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
 TEST_F(CreateMeetingTest, ReusingARequestIdForAnotherMeetingIsRefused) {
   v1::CreateMeetingRequest request;
   *request.mutable_meeting() = Meeting(Rome(3, 10, 10));
