@@ -5,21 +5,26 @@ public gRPC API only.
 The company is Meridian Instruments, a (fictional) maker of industrial
 sensors: three regional sales teams, an executive, solutions engineering,
 operations, a partner, and customer contacts at six accounts across their
-lifecycle, spread over eight time zones.
+lifecycle, spread over eight time zones. Then a month of their meetings
+around today: weekly team meeting and one-to-ones, product updates,
+prospect pitches and customer presentations, the past ones completed with
+their outcomes.
 
-Run by scripts/up.sh. By hand, against a running participant service:
+Run by scripts/up.sh. By hand, against running services:
 
     PYTHONPATH=build/py /usr/bin/python3 scripts/seed_demo.py \\
-        --participant=localhost:50051
+        --participant=localhost:50051 --scheduling=localhost:50052
 
 Each section seeds only when its service holds no data yet, so a second run
 changes nothing. Ids are readable and chosen here (participants/maria-rossi,
-teams/emea-sales), and every create carries a request_id, so an interrupted
-run can simply be run again.
+teams/emea-sales, meetings/emea-weekly-sales). Every create carries a
+request_id, so a call retried after a lost reply never creates twice, and
+is skipped when its id already exists.
 """
 
 import argparse
 import collections
+import contextlib
 import datetime
 import sys
 import zoneinfo
@@ -30,6 +35,11 @@ from google.type import dayofweek_pb2, money_pb2, timeofday_pb2
 from salesmeet.participant.v1 import participant_pb2 as pp
 from salesmeet.participant.v1 import participant_service_pb2 as ps
 from salesmeet.participant.v1 import participant_service_pb2_grpc as ps_grpc
+from salesmeet.scheduling.v1 import meeting_pb2 as mp
+from salesmeet.scheduling.v1 import policy_pb2
+from salesmeet.scheduling.v1 import scheduling_service_pb2 as ss
+from salesmeet.scheduling.v1 import scheduling_service_pb2_grpc as ss_grpc
+from salesmeet.scheduling.v1 import vocabulary_pb2 as vocabulary
 from salesmeet.type.v1 import people_pb2, time_pb2
 
 RPC_TIMEOUT_S = 10
@@ -148,6 +158,162 @@ TIME_OFF = [
 ]
 
 # ---------------------------------------------------------------------------
+# A month of their meetings
+# ---------------------------------------------------------------------------
+
+# Purpose and format names, as above.
+MOTIVATION_RECOGNITION = vocabulary.MOTIVATION_RECOGNITION
+PRODUCT_UPDATE = vocabulary.PRODUCT_UPDATE
+CHALLENGE_REVIEW = vocabulary.CHALLENGE_REVIEW
+CUSTOMER_PRESENTATION = vocabulary.CUSTOMER_PRESENTATION
+PROSPECT_PITCH = vocabulary.PROSPECT_PITCH
+VIDEO = vocabulary.VIDEO_CONFERENCE
+IN_PERSON = vocabulary.IN_PERSON
+PRESENTATION = vocabulary.PRESENTATION
+ONE_ON_ONE = vocabulary.ONE_ON_ONE
+
+Series = collections.namedtuple(
+    "Series", "id day time minutes time_zone purpose format organizer invitees")
+Booking = collections.namedtuple(
+    "Booking",
+    "id week day time minutes time_zone purpose format organizer invitees")
+About = collections.namedtuple("About", "title where agenda")
+Result = collections.namedtuple("Result", "meeting outcome eur notes")
+Rsvp = collections.namedtuple("Rsvp", "meeting who response")
+
+# Weeks count from the current one (0; Monday to Sunday, UTC), so the month
+# is always around today. The weekly series began four weeks ago and never
+# end. A time is local to the meeting's time zone, and lies inside every
+# invited employee's working hours (HOURS) whatever the daylight saving
+# offsets between their zones; nobody is booked twice at once.
+SERIES_FIRST_WEEK = -4
+
+WEEKLY_SERIES = [
+    #      id                          day    local  min  time zone           purpose                 format      organizer       also invited
+    Series("emea-weekly-sales",        "Mon", "10:00", 60, "Europe/Rome",      MOTIVATION_RECOGNITION, VIDEO,      "maria-rossi",  "luca-bianchi sophie-turner jonas-weber"),
+    Series("one-on-one-maria-luca",    "Tue", "09:30", 30, "Europe/Rome",      CHALLENGE_REVIEW,       ONE_ON_ONE, "maria-rossi",  "luca-bianchi"),
+    Series("one-on-one-maria-sophie",  "Tue", "11:00", 30, "Europe/Rome",      CHALLENGE_REVIEW,       ONE_ON_ONE, "maria-rossi",  "sophie-turner"),
+    Series("one-on-one-maria-jonas",   "Tue", "14:30", 30, "Europe/Rome",      CHALLENGE_REVIEW,       ONE_ON_ONE, "maria-rossi",  "jonas-weber"),
+    Series("one-on-one-james-emily",   "Wed", "09:30", 30, "America/New_York", CHALLENGE_REVIEW,       ONE_ON_ONE, "james-carter", "emily-chen"),
+    Series("one-on-one-james-diego",   "Wed", "11:00", 30, "America/New_York", CHALLENGE_REVIEW,       ONE_ON_ONE, "james-carter", "diego-alvarez"),
+    Series("one-on-one-mei-lin-arjun", "Thu", "10:00", 30, "Asia/Singapore",   CHALLENGE_REVIEW,       ONE_ON_ONE, "mei-lin-tan",  "arjun-nair"),
+]
+
+MEETINGS = [
+    #       id                            week  day    local  min  time zone           purpose                format        organizer        also invited
+    Booking("northwind-intro-pitch",        -2, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "emily-chen",    "michael-obrien priya-sharma"),
+    Booking("bellini-cold-chain-proposal",  -2, "Wed", "11:00", 90, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari"),
+    Booking("emea-product-update-s4",       -2, "Thu", "15:00", 60, "Europe/Rome",      PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma maria-rossi luca-bianchi sophie-turner jonas-weber"),
+    Booking("harbor-onboarding-review",     -2, "Thu", "10:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "laura-mitchell james-carter"),
+    Booking("lioncity-intro-pitch",         -1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "arjun-nair",    "david-lim priya-sharma"),
+    Booking("thames-telemetry-roadmap",     -1, "Wed", "11:00", 60, "Europe/London",    CUSTOMER_PRESENTATION, PRESENTATION, "sophie-turner", "oliver-hughes priya-sharma"),
+    Booking("americas-product-update-s4",   -1, "Thu", "11:00", 60, "America/New_York", PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma james-carter emily-chen diego-alvarez"),
+    Booking("acme-renewal-review",          -1, "Thu", "14:00", 60, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "anna-schulz felix-braun maria-rossi"),
+    Booking("northwind-pilot-pitch",         0, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "james-carter",  "sarah-kim michael-obrien emily-chen priya-sharma"),
+    Booking("apac-product-update-s4",        0, "Wed", "17:00", 60, "Asia/Singapore",   PRODUCT_UPDATE,        VIDEO,        "priya-sharma",  "mei-lin-tan arjun-nair"),
+    Booking("bellini-rollout-kickoff",       0, "Thu", "11:00", 60, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari maria-rossi"),
+    Booking("lioncity-follow-up-pitch",      1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "mei-lin-tan",   "siti-rahman david-lim arjun-nair priya-sharma"),
+    Booking("harbor-quarterly-review",       1, "Wed", "13:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "laura-mitchell james-carter"),
+    Booking("emea-product-update-fw32",      1, "Wed", "15:00", 60, "Europe/Rome",      PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma maria-rossi sophie-turner jonas-weber chloe-martin"),
+    Booking("acme-maintenance-roadmap",      1, "Thu", "10:00", 90, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "anna-schulz felix-braun maria-rossi"),
+]
+
+# Titles, where they meet (a video provider, whose join link is made up
+# from the id, or a place) and agendas: every meeting has one, so none
+# costs money without saying what for.
+ABOUT = {
+    "emea-weekly-sales": About(
+        "EMEA sales weekly", "MEET",
+        "Wins of the week and shout-outs\nPipeline changes\nWho needs help"),
+    "one-on-one-maria-luca": About(
+        "Maria / Luca one-to-one", "Maria's office, Milan",
+        "Open deals and blockers\nCoaching"),
+    "one-on-one-maria-sophie": About(
+        "Maria / Sophie one-to-one", "Phone", "Open deals and blockers\nCoaching"),
+    "one-on-one-maria-jonas": About(
+        "Maria / Jonas one-to-one", "Phone", "Open deals and blockers\nCoaching"),
+    "one-on-one-james-emily": About(
+        "James / Emily one-to-one", "James's office, New York",
+        "Open deals and blockers\nCoaching"),
+    "one-on-one-james-diego": About(
+        "James / Diego one-to-one", "Phone", "Open deals and blockers\nCoaching"),
+    "one-on-one-mei-lin-arjun": About(
+        "Mei Lin / Arjun one-to-one", "Mei Lin's office, Singapore",
+        "Open deals and blockers\nCoaching"),
+    "northwind-intro-pitch": About(
+        "Northwind: sensor platform introduction", "ZOOM",
+        "Northwind's fleet and pain points\nS4 sensor demo\nPilot options"),
+    "bellini-cold-chain-proposal": About(
+        "Bellini Foods: cold-chain monitoring proposal",
+        "Bellini Foods, Parma", "Cold store survey results\nProposal and pricing"),
+    "emea-product-update-s4": About(
+        "EMEA product update: the S4 sensor family", "TEAMS",
+        "What is new in S4\nCompetitive positioning\nQuestions"),
+    "harbor-onboarding-review": About(
+        "Harbor Health: onboarding review", "TEAMS",
+        "First 60 days in numbers\nOpen tickets\nNext sites"),
+    "lioncity-intro-pitch": About(
+        "Lion City Electronics: line monitoring pitch", "ZOOM",
+        "Their SMT lines\nLive dashboard demo\nNext steps"),
+    "thames-telemetry-roadmap": About(
+        "Thames Water: network telemetry roadmap",
+        "Thames Water Systems, Reading", "Roadmap 2027\nExpansion offer"),
+    "americas-product-update-s4": About(
+        "Americas product update: the S4 sensor family", "TEAMS",
+        "What is new in S4\nCompetitive positioning\nQuestions"),
+    "acme-renewal-review": About(
+        "Acme Robotics: renewal review", "Acme Robotics, Munich",
+        "Usage over the year\nRenewal terms"),
+    "northwind-pilot-pitch": About(
+        "Northwind: pilot scope and pricing", "ZOOM",
+        "Pilot sites and success criteria\nPricing\nTimeline"),
+    "apac-product-update-s4": About(
+        "APAC product update: the S4 sensor family", "TEAMS",
+        "What is new in S4\nLocal certifications\nQuestions"),
+    "bellini-rollout-kickoff": About(
+        "Bellini Foods: rollout kick-off", "Bellini Foods, Parma",
+        "Installation plan\nTraining dates\nContacts"),
+    "lioncity-follow-up-pitch": About(
+        "Lion City Electronics: line monitoring pitch, second try", "ZOOM",
+        "Recap for Siti\nLive dashboard demo\nPilot proposal"),
+    "harbor-quarterly-review": About(
+        "Harbor Health: quarterly business review", "TEAMS",
+        "Quarter in numbers\nSecond hospital rollout\nRenewal outlook"),
+    "emea-product-update-fw32": About(
+        "EMEA product update: firmware 3.2", "TEAMS",
+        "Firmware 3.2 features\nUpgrade plan for customers\nLaunch campaign"),
+    "acme-maintenance-roadmap": About(
+        "Acme Robotics: predictive maintenance roadmap",
+        "Acme Robotics, Munich", "Predictive maintenance module\nPilot proposal"),
+}
+
+# Recorded once a meeting has ended. acme-renewal-review is left for the
+# README's CompleteMeeting example.
+RESULTS = [
+    #      meeting                        outcome               deal, EUR  notes
+    Result("northwind-intro-pitch",       vocabulary.ADVANCED,  120000, "Pilot at the Newark hub requested."),
+    Result("bellini-cold-chain-proposal", vocabulary.WON,        48000, "Signed for three cold stores."),
+    Result("emea-product-update-s4",      vocabulary.HELD,        None, ""),
+    Result("harbor-onboarding-review",    vocabulary.ADVANCED,   30000, "Second hospital wants the same setup."),
+    Result("lioncity-intro-pitch",        vocabulary.NO_SHOW,     None, "Plant outage; rebooked with Siti."),
+    Result("thames-telemetry-roadmap",    vocabulary.LOST,       75000, "Chose their SCADA vendor's bundle."),
+    Result("americas-product-update-s4",  vocabulary.HELD,        None, ""),
+    Result("northwind-pilot-pitch",       vocabulary.ADVANCED,  180000, "Pilot agreed for two sites."),
+    Result("apac-product-update-s4",      vocabulary.HELD,        None, ""),
+    Result("bellini-rollout-kickoff",     vocabulary.HELD,        None, ""),
+]
+
+RSVPS = [
+    #    meeting                      who              answer
+    Rsvp("emea-weekly-sales",        "sophie-turner", vocabulary.ACCEPTED),
+    Rsvp("emea-weekly-sales",        "jonas-weber",   vocabulary.ACCEPTED),
+    Rsvp("northwind-pilot-pitch",    "sarah-kim",     vocabulary.ACCEPTED),
+    Rsvp("lioncity-follow-up-pitch", "siti-rahman",   vocabulary.ACCEPTED),
+    Rsvp("lioncity-follow-up-pitch", "david-lim",     vocabulary.TENTATIVE),
+    Rsvp("emea-product-update-fw32", "chloe-martin",  vocabulary.TENTATIVE),
+]
+
+# ---------------------------------------------------------------------------
 # Turning the tables into API messages
 # ---------------------------------------------------------------------------
 
@@ -246,30 +412,86 @@ def contact_message(c):
             contact_cadence=days(c.cadence_days)))
 
 
+def this_monday():
+    """Monday of the current week, UTC: week 0 of the meeting tables."""
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    return today - datetime.timedelta(days=today.weekday())
+
+
+def local_start(monday, week, day, hh_mm, time_zone):
+    """The moment a table row starts: its local time on its day."""
+    date = monday + datetime.timedelta(days=7 * week + DAYS.index(day))
+    return datetime.datetime.combine(date, time_of_day_value(hh_mm),
+                                     zoneinfo.ZoneInfo(time_zone))
+
+
+def time_of_day_value(hh_mm):
+    hours, minutes = hh_mm.split(":")
+    return datetime.time(int(hours), int(minutes))
+
+
+def at(moment, plus_minutes=0):
+    """A Timestamp, plus_minutes of absolute time after moment."""
+    return timestamp_pb2.Timestamp(
+        seconds=int(moment.timestamp()) + plus_minutes * 60)
+
+
+def meeting_message(row, start):
+    """A Booking or Series row, starting at start, as a Meeting."""
+    about = ABOUT[row.id]
+    meeting = mp.Meeting(
+        title=about.title,
+        agenda=about.agenda,
+        purpose=row.purpose,
+        format=row.format,
+        organizer=f"participants/{row.organizer}",
+        attendees=[mp.Attendee(participant=f"participants/{who}")
+                   for who in [row.organizer] + row.invitees.split()],
+        start_time=at(start),
+        end_time=at(start, row.minutes),
+        time_zone=row.time_zone)
+    if row.format == VIDEO:
+        meeting.video_conference.provider = vocabulary.VideoProvider.Value(
+            about.where)
+        meeting.video_conference.join_uri = (
+            f"https://{about.where.lower()}.{COMPANY_DOMAIN}/j/{row.id}")
+    else:
+        meeting.location = about.where
+    return meeting
+
+
+def series_message(series, monday):
+    start = local_start(monday, SERIES_FIRST_WEEK, series.day, series.time,
+                        series.time_zone)
+    meeting = meeting_message(series, start)
+    meeting.recurrence.rrule = f"FREQ=WEEKLY;BYDAY={series.day[:2].upper()}"
+    return meeting
+
+
 # ---------------------------------------------------------------------------
 # Seeding through the API
 # ---------------------------------------------------------------------------
 
-# The API clients a section may use. A meetings section will add the
-# scheduling service's stub here.
-Clients = collections.namedtuple("Clients", "participants")
+# The API clients a section may use: one stub per service, None when no
+# address was given for it.
+Clients = collections.namedtuple("Clients", "participants meetings")
 
 
 def create_unless_present(get, create, name, request):
     """Creates the resource called `name` unless it is already there, so that
-    a run interrupted half-way can be repeated. Returns True if it created."""
+    a run interrupted half-way can be repeated. Returns the create's response,
+    or None when it was there already."""
     try:
         get(name)
-        return False
+        return None
     except grpc.RpcError as error:
         if error.code() != grpc.StatusCode.NOT_FOUND:
             raise
-    create(request, timeout=RPC_TIMEOUT_S)
-    return True
+    return create(request, timeout=RPC_TIMEOUT_S)
 
 
 def ensure_participant(stub, participant_id, participant):
-    return create_unless_present(
+    return None is not create_unless_present(
         lambda name: stub.GetParticipant(
             ps.GetParticipantRequest(name=name), timeout=RPC_TIMEOUT_S),
         stub.CreateParticipant, f"participants/{participant_id}",
@@ -280,7 +502,7 @@ def ensure_participant(stub, participant_id, participant):
 
 def ensure_team(stub, team):
     # The manager is set once the employees exist (see assign_manager).
-    return create_unless_present(
+    return None is not create_unless_present(
         lambda name: stub.GetTeam(ps.GetTeamRequest(name=name),
                                   timeout=RPC_TIMEOUT_S),
         stub.CreateTeam, f"teams/{team.id}",
@@ -331,34 +553,172 @@ def seed_directory(clients):
             f"{len(zones)} time zones")
 
 
+def meetings_are_empty(clients):
+    page = clients.meetings.ListMeetings(
+        ss.ListMeetingsRequest(page_size=1), timeout=RPC_TIMEOUT_S)
+    return not page.meetings
+
+
+def missing_people(clients):
+    """Why the directory cannot take the meeting tables (it was changed by
+    hand, or seeded by an older script), or "" when everyone is there."""
+    wanted = sorted({f"participants/{who}"
+                     for row in WEEKLY_SERIES + MEETINGS
+                     for who in [row.organizer] + row.invitees.split()})
+    try:
+        clients.participants.BatchGetParticipants(
+            ps.BatchGetParticipantsRequest(names=wanted), timeout=RPC_TIMEOUT_S)
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.NOT_FOUND:
+            raise
+        return error.details()
+    return ""
+
+
+def book(stub, meeting_id, meeting):
+    """Books a meeting under a readable id; None when the id is taken."""
+    return create_unless_present(
+        lambda name: stub.GetMeeting(ss.GetMeetingRequest(name=name),
+                                     timeout=RPC_TIMEOUT_S),
+        stub.CreateMeeting, f"meetings/{meeting_id}",
+        ss.CreateMeetingRequest(meeting=meeting, meeting_id=meeting_id,
+                                request_id=f"seed-demo-meeting-{meeting_id}"))
+
+
+def work_around_time_off(stub, series, verdict, tally):
+    """The only policy findings the tables allow are occurrences of a series
+    on someone's day off (TIME_OFF). Such a one-to-one is cancelled that
+    week; from a team meeting, the absent person sends their apologies."""
+    name = f"meetings/{series.id}"
+    cancelled = set()
+    for finding in verdict.findings:
+        occurrence = finding.occurrence_start_time
+        if (finding.rule != policy_pb2.OUTSIDE_WORKING_HOURS
+                or not finding.HasField("occurrence_start_time")):
+            continue
+        if series.format == ONE_ON_ONE:
+            if occurrence.seconds in cancelled:
+                continue
+            cancelled.add(occurrence.seconds)
+            stub.CancelOccurrence(ss.CancelOccurrenceRequest(
+                name=name, original_start_time=occurrence,
+                reason="Time off"), timeout=RPC_TIMEOUT_S)
+            tally["cancelled"] += 1
+        else:
+            stub.RespondToMeeting(ss.RespondToMeetingRequest(
+                name=name, attendee=finding.attendee,
+                response=vocabulary.DECLINED,
+                original_start_time=occurrence), timeout=RPC_TIMEOUT_S)
+            tally["declined"] += 1
+
+
+def seed_meetings(clients):
+    """The weekly series first (everything else is planned around them),
+    then single meetings, RSVPs, and the outcomes of the meetings that have
+    ended. Returns a summary."""
+    missing = missing_people(clients)
+    if missing:
+        return f"skipped, the directory is not the demo organisation: {missing}"
+    stub = clients.meetings
+    monday = this_monday()
+    tally, warnings, booked = collections.Counter(), collections.Counter(), set()
+
+    def booked_with(reply, meeting_id):
+        booked.add(meeting_id)
+        warnings.update(policy_pb2.PolicyRule.Name(f.rule)
+                        for f in reply.verdict.findings)
+
+    for series in WEEKLY_SERIES:
+        reply = book(stub, series.id, series_message(series, monday))
+        if reply is not None:
+            booked_with(reply, series.id)
+            tally["series"] += 1
+            work_around_time_off(stub, series, reply.verdict, tally)
+    ends = {}
+    for row in MEETINGS:
+        start = local_start(monday, row.week, row.day, row.time, row.time_zone)
+        ends[row.id] = start + datetime.timedelta(minutes=row.minutes)
+        reply = book(stub, row.id, meeting_message(row, start))
+        if reply is not None:
+            booked_with(reply, row.id)
+            tally["meetings"] += 1
+    for rsvp in RSVPS:
+        if rsvp.meeting in booked:
+            stub.RespondToMeeting(ss.RespondToMeetingRequest(
+                name=f"meetings/{rsvp.meeting}",
+                attendee=f"participants/{rsvp.who}", response=rsvp.response),
+                timeout=RPC_TIMEOUT_S)
+            tally["rsvps"] += 1
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for result in RESULTS:
+        if result.meeting not in booked or ends[result.meeting] > now:
+            continue
+        request = ss.CompleteMeetingRequest(
+            name=f"meetings/{result.meeting}", outcome=result.outcome,
+            notes=result.notes)
+        if result.eur:
+            request.deal_value.CopyFrom(euros(result.eur))
+        stub.CompleteMeeting(request, timeout=RPC_TIMEOUT_S)
+        tally["completed"] += 1
+    warned = ", ".join(f"{n} {rule}" for rule, n in warnings.items()) or "none"
+    first = min(row.week for row in MEETINGS)
+    last = max(row.week for row in MEETINGS)
+    return (f"booked {tally['series']} weekly series and {tally['meetings']} "
+            f"meetings (weeks {first:+d} to {last:+d} of "
+            f"{monday.isoformat()}), completed {tally['completed']} with "
+            f"outcomes, {tally['rsvps']} RSVPs; for time off "
+            f"{tally['cancelled']} one-to-ones cancelled and "
+            f"{tally['declined']} declined; policy warnings: {warned}")
+
+
 # Seeded in this order; each only when its service has no data yet. The
-# meetings of a later issue go after the directory they refer to.
-Section = collections.namedtuple("Section", "name is_empty seed")
+# meetings go after the directory they invite. client: the Clients field
+# the section needs.
+Section = collections.namedtuple("Section", "name client is_empty seed")
 SECTIONS = [
-    Section("directory", directory_is_empty, seed_directory),
+    Section("directory", "participants", directory_is_empty, seed_directory),
+    Section("meetings", "meetings", meetings_are_empty, seed_meetings),
 ]
+
+
+def connect(address, what, timeout):
+    channel = grpc.insecure_channel(address)
+    try:
+        grpc.channel_ready_future(channel).result(timeout=timeout)
+    except grpc.FutureTimeoutError:
+        channel.close()
+        sys.exit(f"demo seed: no {what} service at {address}")
+    return channel
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participant", default="localhost:50051",
                         help="participant service address (default %(default)s)")
+    parser.add_argument("--scheduling", default="",
+                        help="scheduling service address, e.g. localhost:50052; "
+                             "without it no meetings are seeded")
     parser.add_argument("--connect_timeout", type=float, default=30,
                         help="seconds to wait for the services to answer")
     args = parser.parse_args()
 
-    with grpc.insecure_channel(args.participant) as participant_channel:
-        try:
-            grpc.channel_ready_future(participant_channel).result(
-                timeout=args.connect_timeout)
-        except grpc.FutureTimeoutError:
-            sys.exit(f"demo seed: no participant service at {args.participant}")
+    with contextlib.ExitStack() as channels:
+        participant_channel = channels.enter_context(
+            connect(args.participant, "participant", args.connect_timeout))
         clients = Clients(
-            participants=ps_grpc.ParticipantServiceStub(participant_channel))
+            participants=ps_grpc.ParticipantServiceStub(participant_channel),
+            meetings=None)
+        if args.scheduling:
+            scheduling_channel = channels.enter_context(
+                connect(args.scheduling, "scheduling", args.connect_timeout))
+            clients = clients._replace(
+                meetings=ss_grpc.SchedulingServiceStub(scheduling_channel))
         outcomes = []
         try:
             for section in SECTIONS:
-                if section.is_empty(clients):
+                if getattr(clients, section.client) is None:
+                    outcomes.append(f"{section.name}: skipped, no service address")
+                elif section.is_empty(clients):
                     outcomes.append(f"{section.name}: {section.seed(clients)}")
                 else:
                     outcomes.append(f"{section.name}: already has data, left as is")

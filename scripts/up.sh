@@ -15,13 +15,14 @@ DATA_DIR="$(realpath -m "${SALESMEET_DATA_DIR:-$REPO_ROOT/.data}")"
 LOG_DIR="$DATA_DIR/logs"
 REDIS_PORT="${SALESMEET_REDIS_PORT:-6379}"
 PARTICIPANT_ADDR=localhost:50051
+SCHEDULING_ADDR=localhost:50052
 
 # The services, started in this order when their binary has been built.
 #   name         gRPC   metrics  flags of its own
 SERVICES=(
   "participant  50051  9451"
   "scheduling   50052  9452     --participant=$PARTICIPANT_ADDR"
-  "analytics    50053  9453     --scheduling=localhost:50052 --participant=$PARTICIPANT_ADDR"
+  "analytics    50053  9453     --scheduling=$SCHEDULING_ADDR --participant=$PARTICIPANT_ADDR"
 )
 
 # What this script started, in order: names and process ids.
@@ -196,6 +197,23 @@ EOF
     localhost:50051 salesmeet.participant.v1.ParticipantService/UpdateParticipant
 
 EOF
+  [[ -x "$(binary_of scheduling)" ]] || return 0
+  cat <<'EOF'
+  grpcurl -plaintext -d '{"name":"meetings/emea-weekly-sales"}' \
+    localhost:50052 salesmeet.scheduling.v1.SchedulingService/GetMeeting
+
+  grpcurl -plaintext -d '{"name":"meetings/emea-weekly-sales","pageSize":5}' \
+    localhost:50052 salesmeet.scheduling.v1.SchedulingService/ListOccurrences
+
+  grpcurl -plaintext -d '{"filter":"participant = \"participants/priya-sharma\" AND purpose = PROSPECT_PITCH"}' \
+    localhost:50052 salesmeet.scheduling.v1.SchedulingService/ListMeetings
+
+  grpcurl -plaintext -d '{"afterSequence":"0"}' \
+    localhost:50052 salesmeet.scheduling.v1.SchedulingService/WatchMeetingChanges
+
+More, booking meetings included, in README.md ("Trying it with grpcurl").
+
+EOF
 }
 
 main() {
@@ -217,8 +235,13 @@ main() {
   done
 
   # The seed fills only an empty database, so a restart keeps your changes.
+  # Meetings are seeded once scheduling is built.
+  local seed_flags=(--participant="$PARTICIPANT_ADDR")
+  if [[ -x "$(binary_of scheduling)" ]]; then
+    seed_flags+=(--scheduling="$SCHEDULING_ADDR")
+  fi
   PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/scripts/seed_demo.py" \
-    --participant="$PARTICIPANT_ADDR"
+    "${seed_flags[@]}"
   print_try_it
   log "running; data and logs in $DATA_DIR. Ctrl-C stops everything."
 

@@ -12,6 +12,7 @@
 #include "common/json_log.h"
 #include "common/page_token.h"
 #include "common/server_runner.h"
+#include "common/service_startup.h"
 #include "common/sqlite.h"
 #include "services/participant/observed_participant_store.h"
 #include "services/participant/participant_directory.h"
@@ -32,23 +33,16 @@ ABSL_FLAG(absl::Duration, testing_store_delay, absl::ZeroDuration(),
 namespace salesmeet::participant {
 namespace {
 
+int Fail(absl::string_view what, const absl::Status& status) {
+  return StartupFailure("participant", what, status);
+}
+
 constexpr int kDefaultGrpcPort = 50051;
 constexpr int kDefaultMetricsPort = 9451;
 
-int Fail(absl::string_view what, const absl::Status& status) {
-  LogJson(LogLevel::kError, what,
-          {{"service", "participant"}, {"error", status.ToString()}});
-  return 1;
-}
-
 absl::StatusOr<std::unique_ptr<ParticipantStore>> OpenStore(
     const std::string& url) {
-  if (absl::StartsWith(url, "postgres")) {
-    return absl::UnimplementedError(
-        "the PostgreSQL backend is not available in this build; use "
-        "--db=sqlite:///path/to/participant.db");
-  }
-  absl::StatusOr<std::string> path = SqlitePathFromUrl(url);
+  absl::StatusOr<std::string> path = SqliteFileFromDbUrl(url, "participant");
   if (!path.ok()) return path.status();
   absl::StatusOr<std::unique_ptr<SqliteParticipantStore>> store =
       SqliteParticipantStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));

@@ -11,6 +11,7 @@
 #include "common/json_log.h"
 #include "common/page_token.h"
 #include "common/server_runner.h"
+#include "common/service_startup.h"
 #include "common/sqlite.h"
 #include "services/scheduling/change_feed.h"
 #include "services/scheduling/observed_meeting_store.h"
@@ -36,23 +37,16 @@ ABSL_FLAG(absl::Duration, testing_store_delay, absl::ZeroDuration(),
 namespace salesmeet::scheduling {
 namespace {
 
+int Fail(absl::string_view what, const absl::Status& status) {
+  return StartupFailure("scheduling", what, status);
+}
+
 constexpr int kDefaultGrpcPort = 50052;
 constexpr int kDefaultMetricsPort = 9452;
 
-int Fail(absl::string_view what, const absl::Status& status) {
-  LogJson(LogLevel::kError, what,
-          {{"service", "scheduling"}, {"error", status.ToString()}});
-  return 1;
-}
-
 absl::StatusOr<std::unique_ptr<MeetingStore>> OpenStore(
     const std::string& url) {
-  if (absl::StartsWith(url, "postgres")) {
-    return absl::UnimplementedError(
-        "the PostgreSQL backend is not available in this build; use "
-        "--db=sqlite:///path/to/scheduling.db");
-  }
-  absl::StatusOr<std::string> path = SqlitePathFromUrl(url);
+  absl::StatusOr<std::string> path = SqliteFileFromDbUrl(url, "scheduling");
   if (!path.ok()) return path.status();
   absl::StatusOr<std::unique_ptr<SqliteMeetingStore>> store =
       SqliteMeetingStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));
@@ -68,17 +62,16 @@ int Main() {
   if (!backend.ok()) return Fail("cannot open the database", backend.status());
   ObservedMeetingStore store(*std::move(backend), runner.metrics(),
                              absl::GetFlag(FLAGS_testing_store_delay));
-  std::string secret = absl::GetFlag(FLAGS_page_token_secret);
-  if (secret.empty()) {
-    absl::StatusOr<std::string> stored = store.PageTokenSecret();
-    if (!stored.ok())
-      return Fail("cannot read the page token key", stored.status());
-    secret = *stored;
+  absl::StatusOr<std::string> secret =
+      PageTokenKey(absl::GetFlag(FLAGS_page_token_secret),
+                   [&store] { return store.PageTokenSecret(); });
+  if (!secret.ok()) {
+    return Fail("cannot read the page token key", secret.status());
   }
   absl::StatusOr<int64_t> head = store.HeadSequence();
   if (!head.ok()) return Fail("cannot read the change feed", head.status());
 
-  PageTokenCodec tokens(secret, absl::Hours(24));
+  PageTokenCodec tokens(*secret, absl::Hours(24));
   ChangeNotifier feed(*head);
   GrpcParticipantLookup people(absl::GetFlag(FLAGS_participant),
                                absl::GetFlag(FLAGS_participant_timeout));
