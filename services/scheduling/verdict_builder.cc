@@ -1,5 +1,6 @@
 #include "services/scheduling/verdict_builder.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -105,6 +106,39 @@ absl::StatusOr<std::vector<v1::WeeklyLoad>> LoadsOf(
   return loads;
 }
 
+// The span to read other meetings over: every occurrence the write adds
+// (`mine`) or changes (the meeting before and after, within the window), with
+// a week's margin each side for the weekly loads.
+TimeSpan Around(const WriteProposal& p,
+                const std::vector<OccurrenceTime>& mine) {
+  std::vector<OccurrenceTime> touched = mine;
+  if (!p.only_occurrence.has_value()) {
+    const std::vector<OccurrenceTime> after =
+        ActiveOccurrences(*p.after, *p.after_series, p.window);
+    touched.insert(touched.end(), after.begin(), after.end());
+  }
+  if (p.before != nullptr) {
+    std::vector<OccurrenceTime> before =
+        ActiveOccurrences(*p.before, *p.before_series, p.window);
+    if (p.only_occurrence.has_value()) {
+      before.erase(std::remove_if(before.begin(), before.end(),
+                                  [&](const OccurrenceTime& o) {
+                                    return o.original_start !=
+                                           *p.only_occurrence;
+                                  }),
+                   before.end());
+    }
+    touched.insert(touched.end(), before.begin(), before.end());
+  }
+  if (touched.empty()) return {p.window.start, p.window.start};
+  TimeSpan around = touched.front().span;
+  for (const OccurrenceTime& o : touched) {
+    around.start = std::min(around.start, o.span.start);
+    around.end = std::max(around.end, o.span.end);
+  }
+  return {around.start - kWeekMargin, around.end + kWeekMargin};
+}
+
 PreconditionViolation ConflictViolation(const v1::Conflict& c) {
   return {"CONFLICT", c.attendee(),
           absl::StrCat("is already in ", c.other_meeting(), " (\"",
@@ -142,7 +176,10 @@ absl::StatusOr<Judgement> JudgeProposal(MeetingTransaction& tx,
     }
   }
   const std::vector<std::string> participants(touched.begin(), touched.end());
-  const TimeSpan wide{p.window.start - kWeekMargin, p.window.end + kWeekMargin};
+  // Other meetings matter only around the occurrences this write adds or
+  // removes: for a single meeting that is a couple of weeks, not the whole
+  // horizon.
+  const TimeSpan wide = Around(p, mine);
   std::map<std::string, std::vector<BusyOccurrence>> busy;
   ASSIGN_OR_RETURN(
       busy, LoadBusyOccurrences(tx, participants, p.after->name(), wide));
