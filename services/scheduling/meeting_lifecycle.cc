@@ -232,7 +232,8 @@ absl::StatusOr<v1::Meeting> MeetingLifecycle::TruncateSeries(
       [&](v1::Meeting& meeting, absl::Time now) -> absl::StatusOr<Edit> {
         RETURN_IF_ERROR(RequireScheduled(meeting, "truncate"));
         ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now));
-        RETURN_IF_ERROR(RequireOccurrence(meeting, series, cut));
+        RETURN_IF_ERROR(RequireOccurrence(meeting, series, cut,
+                                          /*allow_excluded=*/true));
         if (cut == ToAbslTime(meeting.start_time())) {
           return StateError("FIRST_OCCURRENCE", meeting,
                             "cannot end a series before its first occurrence; "

@@ -284,6 +284,15 @@ TEST_F(LifecycleTest, TruncatingRemovesTheLaterOccurrencesAndExceptions) {
               ElementsAre(Rome(3, 10, 10), Rome(3, 17, 10)));
 }
 
+TEST_F(LifecycleTest, ASeriesCanBeTruncatedAtAnExcludedOccurrence) {
+  v1::Meeting meeting = Recurring(Meeting(Rome(3, 10, 10)), "FREQ=WEEKLY");
+  *meeting.mutable_recurrence()->add_exdates() = ToProtoTime(Rome(3, 24, 10));
+  v1::Meeting series = MustCreate(meeting);
+  ASSERT_TRUE(Truncate(series, Rome(3, 24, 10)).ok());
+  EXPECT_THAT(OccurrenceStarts(series),
+              ElementsAre(Rome(3, 10, 10), Rome(3, 17, 10)));
+}
+
 TEST_F(LifecycleTest, TruncatingFreesTheLaterSlots) {
   v1::Meeting series = Weekly(0);
   ASSERT_TRUE(Truncate(series, Rome(3, 24, 10)).ok());

@@ -53,12 +53,12 @@ absl::StatusOr<v1::SchedulingPolicy> LoadPolicy(MeetingTransaction& tx) {
 
 absl::Status RequireOccurrence(const v1::Meeting& meeting,
                                const Recurrence& series,
-                               absl::Time original_start) {
+                               absl::Time original_start, bool allow_excluded) {
   if (!series.recurring()) {
     return StateError("NOT_RECURRING", meeting,
                       "is a single meeting; change it with UpdateMeeting");
   }
-  if (!series.IsOccurrence(original_start, /*include_excluded=*/false)) {
+  if (!series.IsOccurrence(original_start, allow_excluded)) {
     return ResourceNotFoundError(
         "salesmeet.scheduling.v1.Occurrence",
         absl::StrCat(meeting.name(), " at ",

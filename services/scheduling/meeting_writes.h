@@ -43,9 +43,12 @@ absl::StatusOr<v1::SchedulingPolicy> LoadPolicy(MeetingTransaction& tx);
 // The occurrence of a recurring meeting that `original_start` names:
 // FAILED_PRECONDITION (NOT_RECURRING) for a single meeting, NOT_FOUND when
 // the rule has no occurrence then (or it was removed by EXDATE).
+// An occurrence excluded by EXDATE counts only with `allow_excluded` (a
+// series can be cut at one).
 absl::Status RequireOccurrence(const v1::Meeting& meeting,
                                const Recurrence& series,
-                               absl::Time original_start);
+                               absl::Time original_start,
+                               bool allow_excluded = false);
 
 // The meeting's exception for `original_start`, created when missing.
 v1::OccurrenceException& ExceptionFor(v1::Meeting& meeting,
