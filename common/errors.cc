@@ -150,4 +150,9 @@ bool GetErrorInfo(const absl::Status& status, google::rpc::ErrorInfo* out) {
   return ReadPayload(status, out);
 }
 
+bool GetResourceInfo(const absl::Status& status,
+                     google::rpc::ResourceInfo* out) {
+  return ReadPayload(status, out);
+}
+
 }  // namespace salesmeet

@@ -101,6 +101,8 @@ bool GetBadRequest(const absl::Status& status, google::rpc::BadRequest* out);
 bool GetPreconditionFailure(const absl::Status& status,
                             google::rpc::PreconditionFailure* out);
 bool GetErrorInfo(const absl::Status& status, google::rpc::ErrorInfo* out);
+bool GetResourceInfo(const absl::Status& status,
+                     google::rpc::ResourceInfo* out);
 
 }  // namespace salesmeet
 

@@ -3,12 +3,10 @@
 #include <string>
 
 #include "absl/strings/cord.h"
-#include "google/rpc/status.pb.h"
 
 namespace salesmeet {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(std::string(status.message()));
@@ -18,6 +16,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
         any->set_type_url(std::string(type_url));
         any->set_value(std::string(payload));
       });
+  return rpc_status;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  const google::rpc::Status rpc_status = ToRpcStatus(status);
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()),
                       rpc_status.SerializeAsString());

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "google/rpc/status.pb.h"
 
 namespace salesmeet {
 
@@ -14,6 +15,10 @@ namespace salesmeet {
 // (see errors.h) into a serialized google.rpc.Status, which gRPC sends as the
 // grpc-status-details-bin trailer that grpcurl and other clients decode.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The same google.rpc.Status, for errors reported inside a response (e.g. a
+// per-participant error in free/busy) rather than as the call's status.
+google::rpc::Status ToRpcStatus(const absl::Status& status);
 
 // The inverse, for clients of our peers: keeps code, message and details.
 absl::Status FromGrpcStatus(const grpc::Status& status);

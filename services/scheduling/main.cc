@@ -13,6 +13,7 @@
 #include "common/server_runner.h"
 #include "common/service_startup.h"
 #include "common/sqlite.h"
+#include "services/scheduling/calendar_source.h"
 #include "services/scheduling/change_feed.h"
 #include "services/scheduling/observed_meeting_store.h"
 #include "services/scheduling/participant_lookup.h"
@@ -75,7 +76,11 @@ int Main() {
   ChangeNotifier feed(*head);
   GrpcParticipantLookup people(absl::GetFlag(FLAGS_participant),
                                absl::GetFlag(FLAGS_participant_timeout));
-  SchedulingServiceImpl service(SchedulingContext{store, people, feed, tokens});
+  // The Redis calendar cache will wrap this source; until then reads go to
+  // the database.
+  StoreCalendarSource calendars(store);
+  SchedulingServiceImpl service(SchedulingContext{store, people, feed, tokens},
+                                calendars);
 
   runner.AddService(&service, "salesmeet.scheduling.v1.SchedulingService");
   runner.SetStoreProbe([&store] { return store.Ping(); });

@@ -21,6 +21,30 @@ absl::Status PeerDown(absl::string_view what) {
 
 }  // namespace
 
+absl::StatusOr<KnownParticipants> LookupKnown(
+    ParticipantLookup& people, std::vector<std::string> names,
+    const grpc::ServerContext* incoming) {
+  KnownParticipants known;
+  while (!names.empty()) {
+    absl::StatusOr<ParticipantsByName> found = people.Lookup(names, incoming);
+    if (found.ok()) {
+      known.found = *std::move(found);
+      break;
+    }
+    google::rpc::ResourceInfo info;
+    if (!absl::IsNotFound(found.status()) ||
+        !GetResourceInfo(found.status(), &info)) {
+      return found.status();
+    }
+    auto kept = std::remove(names.begin(), names.end(), info.resource_name());
+    // A NOT_FOUND for something not asked about is not ours to absorb.
+    if (kept == names.end()) return found.status();
+    names.erase(kept, names.end());
+    known.missing.emplace(info.resource_name(), found.status());
+  }
+  return known;
+}
+
 GrpcParticipantLookup::GrpcParticipantLookup(std::string target,
                                              absl::Duration timeout)
     : target_(std::move(target)),

@@ -40,6 +40,19 @@ class ParticipantLookup {
                                  const grpc::ServerContext* incoming) = 0;
 };
 
+// The participants among `names` that exist, and for each name that does
+// not, the NOT_FOUND the participant service answered. For calls that answer
+// per participant (free/busy) instead of failing as a whole; UNAVAILABLE and
+// other errors still fail. The participant service names only the first unknown
+// name of a batch, so each unknown name costs one more lookup.
+struct KnownParticipants {
+  ParticipantsByName found;
+  absl::flat_hash_map<std::string, absl::Status> missing;
+};
+absl::StatusOr<KnownParticipants> LookupKnown(
+    ParticipantLookup& people, std::vector<std::string> names,
+    const grpc::ServerContext* incoming);
+
 // Calls the participant service over gRPC: every call has a deadline (the
 // caller's, capped at `timeout`) and UNAVAILABLE is retried by the channel.
 class GrpcParticipantLookup : public ParticipantLookup {

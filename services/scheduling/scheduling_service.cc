@@ -79,6 +79,18 @@ grpc::Status SchedulingServiceImpl::TruncateSeries(
   return Respond(lifecycle_.TruncateSeries(*request), response);
 }
 
+grpc::Status SchedulingServiceImpl::GetCalendar(
+    grpc::ServerContext* context, const v1::GetCalendarRequest* request,
+    v1::GetCalendarResponse* response) {
+  return Respond(calendar_reader_.GetCalendar(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::QueryFreeBusy(
+    grpc::ServerContext* context, const v1::QueryFreeBusyRequest* request,
+    v1::QueryFreeBusyResponse* response) {
+  return Respond(calendar_reader_.QueryFreeBusy(*request, context), response);
+}
+
 grpc::Status SchedulingServiceImpl::GetSchedulingPolicy(
     grpc::ServerContext*, const v1::GetSchedulingPolicyRequest* request,
     v1::SchedulingPolicy* response) {

@@ -2,11 +2,13 @@
 #define SALESMEET_SERVICES_SCHEDULING_SCHEDULING_SERVICE_H_
 
 // The gRPC edge of the scheduling service: each handler makes one call into
-// the booker, the lifecycle, the reader, the policy or the feed, and maps
-// the result. Calendars, free/busy and slot finding are not served yet
-// (UNIMPLEMENTED).
+// the booker, the lifecycle, the readers, the policy or the feed, and maps
+// the result. Calendars and free/busy read through the CalendarSource given
+// at construction. Slot finding is not served yet (UNIMPLEMENTED).
 
 #include "salesmeet/scheduling/v1/scheduling_service.grpc.pb.h"
+#include "services/scheduling/calendar_reader.h"
+#include "services/scheduling/calendar_source.h"
 #include "services/scheduling/meeting_booker.h"
 #include "services/scheduling/meeting_lifecycle.h"
 #include "services/scheduling/meeting_reader.h"
@@ -16,11 +18,13 @@ namespace salesmeet::scheduling {
 
 class SchedulingServiceImpl final : public v1::SchedulingService::Service {
  public:
-  explicit SchedulingServiceImpl(SchedulingContext context)
+  // `calendars` must outlive the service.
+  SchedulingServiceImpl(SchedulingContext context, CalendarSource& calendars)
       : context_(context),
         booker_(context),
         lifecycle_(context),
         reader_(context),
+        calendar_reader_(context, calendars),
         policy_(context) {}
 
   grpc::Status CreateMeeting(grpc::ServerContext* context,
@@ -59,6 +63,12 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   grpc::Status TruncateSeries(grpc::ServerContext* context,
                               const v1::TruncateSeriesRequest* request,
                               v1::Meeting* response) override;
+  grpc::Status GetCalendar(grpc::ServerContext* context,
+                           const v1::GetCalendarRequest* request,
+                           v1::GetCalendarResponse* response) override;
+  grpc::Status QueryFreeBusy(grpc::ServerContext* context,
+                             const v1::QueryFreeBusyRequest* request,
+                             v1::QueryFreeBusyResponse* response) override;
   grpc::Status GetSchedulingPolicy(
       grpc::ServerContext* context,
       const v1::GetSchedulingPolicyRequest* request,
@@ -77,6 +87,7 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   MeetingBooker booker_;
   MeetingLifecycle lifecycle_;
   MeetingReader reader_;
+  CalendarReader calendar_reader_;
   PolicyAdmin policy_;
 };
 
