@@ -11,7 +11,6 @@
 #include "services/scheduling/meeting_validation.h"
 
 namespace salesmeet::scheduling {
-namespace {
 
 v1::AttendeeSnapshot SnapshotOf(const pv1::Participant& p, absl::Time now) {
   v1::AttendeeSnapshot snapshot;
@@ -44,8 +43,6 @@ absl::StatusOr<ParticipantsByName> LookUpExisting(
   }
   return existing;
 }
-
-}  // namespace
 
 absl::StatusOr<ParticipantsByName> LookUpAttendees(
     ParticipantLookup& people, const v1::Meeting& meeting,

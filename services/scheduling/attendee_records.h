@@ -19,6 +19,11 @@ absl::StatusOr<ParticipantsByName> LookUpAttendees(
     ParticipantLookup& people, const v1::Meeting& meeting,
     const v1::Meeting* before, const grpc::ServerContext* rpc);
 
+// Who the participant is at `now`, as a meeting stores it for an attendee:
+// kind, role, team and (employees only) hourly cost.
+v1::AttendeeSnapshot SnapshotOf(const pv1::Participant& participant,
+                                absl::Time now);
+
 // Fills what the server owns on `meeting`'s attendees: attendees who were in
 // `before` keep their snapshot and response; new ones get a snapshot taken
 // `now` and NEEDS_ACTION (the organizer ACCEPTED). Then derives the audience

@@ -91,6 +91,12 @@ grpc::Status SchedulingServiceImpl::QueryFreeBusy(
   return Respond(calendar_reader_.QueryFreeBusy(*request, context), response);
 }
 
+grpc::Status SchedulingServiceImpl::FindMeetingSlots(
+    grpc::ServerContext* context, const v1::FindMeetingSlotsRequest* request,
+    v1::FindMeetingSlotsResponse* response) {
+  return Respond(slot_searcher_.Find(*request, context), response);
+}
+
 grpc::Status SchedulingServiceImpl::GetSchedulingPolicy(
     grpc::ServerContext*, const v1::GetSchedulingPolicyRequest* request,
     v1::SchedulingPolicy* response) {

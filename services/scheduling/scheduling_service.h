@@ -3,8 +3,8 @@
 
 // The gRPC edge of the scheduling service: each handler makes one call into
 // the booker, the lifecycle, the readers, the policy or the feed, and maps
-// the result. Calendars and free/busy read through the CalendarSource given
-// at construction. Slot finding is not served yet (UNIMPLEMENTED).
+// the result. Calendars, free/busy and slot finding read through the
+// CalendarSource given at construction.
 
 #include "salesmeet/scheduling/v1/scheduling_service.grpc.pb.h"
 #include "services/scheduling/calendar_reader.h"
@@ -13,6 +13,7 @@
 #include "services/scheduling/meeting_lifecycle.h"
 #include "services/scheduling/meeting_reader.h"
 #include "services/scheduling/policy_admin.h"
+#include "services/scheduling/slot_search.h"
 
 namespace salesmeet::scheduling {
 
@@ -25,6 +26,7 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
         lifecycle_(context),
         reader_(context),
         calendar_reader_(context, calendars),
+        slot_searcher_(context, calendars),
         policy_(context) {}
 
   grpc::Status CreateMeeting(grpc::ServerContext* context,
@@ -69,6 +71,9 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   grpc::Status QueryFreeBusy(grpc::ServerContext* context,
                              const v1::QueryFreeBusyRequest* request,
                              v1::QueryFreeBusyResponse* response) override;
+  grpc::Status FindMeetingSlots(
+      grpc::ServerContext* context, const v1::FindMeetingSlotsRequest* request,
+      v1::FindMeetingSlotsResponse* response) override;
   grpc::Status GetSchedulingPolicy(
       grpc::ServerContext* context,
       const v1::GetSchedulingPolicyRequest* request,
@@ -88,6 +93,7 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   MeetingLifecycle lifecycle_;
   MeetingReader reader_;
   CalendarReader calendar_reader_;
+  SlotSearcher slot_searcher_;
   PolicyAdmin policy_;
 };
 
