@@ -21,7 +21,7 @@ SCHEDULING_ADDR=localhost:50052
 #   name         gRPC   metrics  flags of its own
 SERVICES=(
   "participant  50051  9451"
-  "scheduling   50052  9452     --participant=$PARTICIPANT_ADDR"
+  "scheduling   50052  9452     --participant=$PARTICIPANT_ADDR --redis=127.0.0.1:$REDIS_PORT"
   "analytics    50053  9453     --scheduling=$SCHEDULING_ADDR --participant=$PARTICIPANT_ADDR"
 )
 

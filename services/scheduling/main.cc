@@ -1,6 +1,7 @@
 // scheduling: books, guards and lists meetings, and publishes the change
 // feed. Flags can also be set as SALESMEET_<FLAG> variables.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -13,10 +14,12 @@
 #include "common/server_runner.h"
 #include "common/service_startup.h"
 #include "common/sqlite.h"
+#include "services/scheduling/calendar_cache.h"
 #include "services/scheduling/calendar_source.h"
 #include "services/scheduling/change_feed.h"
 #include "services/scheduling/observed_meeting_store.h"
 #include "services/scheduling/participant_lookup.h"
+#include "services/scheduling/redis_connection.h"
 #include "services/scheduling/scheduling_service.h"
 #include "services/scheduling/sqlite_meeting_store.h"
 
@@ -31,6 +34,19 @@ ABSL_FLAG(absl::Duration, participant_timeout, absl::Seconds(2),
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key for page tokens; empty uses a random key stored in the "
           "database, shared by every replica using it");
+ABSL_FLAG(std::string, redis, "",
+          "Redis for the calendar cache, host:port; empty turns the cache "
+          "off and reads calendars from the database");
+ABSL_FLAG(absl::Duration, redis_connect_timeout, absl::Milliseconds(200),
+          "How long connecting to Redis may take before the database answers "
+          "instead");
+ABSL_FLAG(absl::Duration, redis_command_timeout, absl::Milliseconds(100),
+          "How long a Redis command may take before the database answers "
+          "instead");
+ABSL_FLAG(absl::Duration, redis_ttl, absl::Hours(1),
+          "How long a cached calendar week lives in Redis (plus or minus 10% "
+          "at random)");
+ABSL_FLAG(int, redis_pool_size, 4, "Redis connections kept open");
 ABSL_FLAG(absl::Duration, testing_store_delay, absl::ZeroDuration(),
           "Fault injection for tests and drills: wait this long before every "
           "database transaction");
@@ -76,11 +92,32 @@ int Main() {
   ChangeNotifier feed(*head);
   GrpcParticipantLookup people(absl::GetFlag(FLAGS_participant),
                                absl::GetFlag(FLAGS_participant_timeout));
-  // The Redis calendar cache will wrap this source; until then reads go to
-  // the database.
-  StoreCalendarSource calendars(store);
-  SchedulingServiceImpl service(SchedulingContext{store, people, feed, tokens},
-                                calendars);
+  StoreCalendarSource from_store(store);
+  SchedulingContext context{store, people, feed, tokens};
+  CalendarSource* calendars = &from_store;
+  // Redis is optional: with --redis empty, or Redis down, reads go to the
+  // database. It is not probed at start-up and never affects health.
+  std::unique_ptr<RedisConnectionPool> redis;
+  std::unique_ptr<CachedCalendarSource> cache;
+  if (const std::string address = absl::GetFlag(FLAGS_redis);
+      !address.empty()) {
+    RedisOptions options;
+    if (absl::Status parsed = ParseRedisAddress(address, options);
+        !parsed.ok()) {
+      return Fail("bad --redis", parsed);
+    }
+    options.connect_timeout = absl::GetFlag(FLAGS_redis_connect_timeout);
+    options.command_timeout = absl::GetFlag(FLAGS_redis_command_timeout);
+    options.pool_size = std::max(1, absl::GetFlag(FLAGS_redis_pool_size));
+    redis = std::make_unique<RedisConnectionPool>(options);
+    CalendarCacheOptions cache_options;
+    cache_options.ttl = absl::GetFlag(FLAGS_redis_ttl);
+    cache = std::make_unique<CachedCalendarSource>(
+        from_store, *redis, cache_options, runner.metrics());
+    calendars = cache.get();
+    context.calendars_changed = cache.get();
+  }
+  SchedulingServiceImpl service(context, *calendars);
 
   runner.AddService(&service, "salesmeet.scheduling.v1.SchedulingService");
   runner.SetStoreProbe([&store] { return store.Ping(); });

@@ -178,7 +178,7 @@ absl::StatusOr<v1::Verdict> MeetingBooker::JudgeAndCommit(
     v1::MeetingChangeType type, std::optional<absl::Time> occurrence,
     bool validate_only, absl::Time now) {
   v1::Verdict verdict;
-  int64_t sequence = 0;
+  SavedChange saved;
   auto judge = [&](MeetingTransaction& tx) -> absl::Status {
     if (!validate_only) RETURN_IF_ERROR(Reload(tx, *proposal.before).status());
     ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, LoadPolicy(tx));
@@ -186,16 +186,14 @@ absl::StatusOr<v1::Verdict> MeetingBooker::JudgeAndCommit(
     if (!validate_only) {
       RETURN_IF_ERROR(RefusalOf(judgement));
       ASSIGN_OR_RETURN(
-          v1::MeetingChange change,
-          SaveWithChange(tx, after, series, type, now, occurrence));
-      sequence = change.sequence();
+          saved, SaveWithChange(tx, after, series, type, now, occurrence));
     }
     verdict = std::move(judgement.verdict);
     return absl::OkStatus();
   };
   RETURN_IF_ERROR(validate_only ? context_.store.Read(judge)
                                 : context_.store.Write(judge));
-  if (sequence > 0) context_.feed.Published(sequence);
+  AnnounceCommitted(context_, saved);
   return verdict;
 }
 
@@ -279,9 +277,10 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
     return response;
   }
 
-  int64_t sequence = 0;
+  SavedChange saved;
   RETURN_IF_ERROR(
       context_.store.Write([&](MeetingTransaction& tx) -> absl::Status {
+        saved = {};  // A replay below committed nothing new.
         if (!request.request_id().empty()) {
           ASSIGN_OR_RETURN(std::optional<v1::CreateMeetingResponse> replayed,
                            Replay(tx, request_key, fingerprint));
@@ -296,17 +295,15 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
         ASSIGN_OR_RETURN(Judgement judgement,
                          JudgeProposal(tx, policy, proposal));
         RETURN_IF_ERROR(RefusalOf(judgement));
-        ASSIGN_OR_RETURN(
-            v1::MeetingChange change,
-            SaveWithChange(tx, meeting, series, v1::MEETING_CREATED, now));
-        sequence = change.sequence();
+        ASSIGN_OR_RETURN(saved, SaveWithChange(tx, meeting, series,
+                                               v1::MEETING_CREATED, now));
         *response.mutable_meeting() = meeting;
         *response.mutable_verdict() = std::move(judgement.verdict);
         if (request.request_id().empty()) return absl::OkStatus();
         return tx.PutCreateRequest(
             request_key, {fingerprint, response.SerializeAsString()}, now);
       }));
-  if (sequence > 0) context_.feed.Published(sequence);
+  AnnounceCommitted(context_, saved);
   return response;
 }
 

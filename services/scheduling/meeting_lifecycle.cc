@@ -46,7 +46,7 @@ absl::StatusOr<v1::Meeting> MeetingLifecycle::Apply(
         change) {
   RETURN_IF_ERROR(MeetingIdFrom(name, "name").status());
   v1::Meeting result;
-  int64_t sequence = 0;
+  SavedChange saved;
   RETURN_IF_ERROR(
       context_.store.Write([&](MeetingTransaction& tx) -> absl::Status {
         v1::Meeting meeting;
@@ -55,15 +55,13 @@ absl::StatusOr<v1::Meeting> MeetingLifecycle::Apply(
         Edit edit;
         ASSIGN_OR_RETURN(edit, change(meeting, now));
         ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now));
-        v1::MeetingChange stored;
-        ASSIGN_OR_RETURN(stored,
+        ASSIGN_OR_RETURN(saved,
                          SaveWithChange(tx, meeting, series, edit.type, now,
                                         edit.occurrence, edit.attendee));
-        sequence = stored.sequence();
         result = std::move(meeting);
         return absl::OkStatus();
       }));
-  context_.feed.Published(sequence);
+  AnnounceCommitted(context_, saved);
   return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/etag.h"
@@ -103,7 +104,7 @@ void PruneEmptyExceptions(v1::Meeting& meeting) {
              all->end());
 }
 
-absl::StatusOr<v1::MeetingChange> SaveWithChange(
+absl::StatusOr<SavedChange> SaveWithChange(
     MeetingTransaction& tx, v1::Meeting& meeting, const Recurrence& series,
     v1::MeetingChangeType type, absl::Time now,
     std::optional<absl::Time> occurrence, absl::string_view attendee) {
@@ -112,6 +113,20 @@ absl::StatusOr<v1::MeetingChange> SaveWithChange(
                       "already has 1000 moved, cancelled or separately "
                       "answered occurrences; truncate the series and start a "
                       "new one");
+  }
+  SavedChange saved;
+  // The stored attendees too: one removed by this write loses the meeting
+  // from their calendar, so their cached calendar is stale as well.
+  std::optional<v1::Meeting> before;
+  ASSIGN_OR_RETURN(before, tx.FindMeeting(IdFromName(meeting.name())));
+  absl::flat_hash_set<std::string> touched;
+  for (const v1::Meeting* m : {before ? &*before : nullptr, &meeting}) {
+    if (m == nullptr) continue;
+    for (const v1::Attendee& a : m->attendees()) {
+      if (touched.insert(a.participant()).second) {
+        saved.touched.push_back(a.participant());
+      }
+    }
   }
   StampWrite(meeting, now);
   RETURN_IF_ERROR(tx.PutMeeting(meeting, IndexOf(meeting, series)));
@@ -122,7 +137,17 @@ absl::StatusOr<v1::MeetingChange> SaveWithChange(
     *change.mutable_original_start_time() = ToProtoTime(*occurrence);
   }
   change.set_attendee(std::string(attendee));
-  return tx.AppendChange(std::move(change), now);
+  ASSIGN_OR_RETURN(saved.change, tx.AppendChange(std::move(change), now));
+  return saved;
+}
+
+void AnnounceCommitted(const SchedulingContext& context,
+                       const SavedChange& saved) {
+  if (saved.change.sequence() <= 0) return;
+  context.feed.Published(saved.change.sequence());
+  if (context.calendars_changed != nullptr) {
+    context.calendars_changed->CalendarsChanged(saved.touched);
+  }
 }
 
 v1::Occurrence ToOccurrenceMessage(const v1::Meeting& meeting,

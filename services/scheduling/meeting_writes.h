@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -13,6 +14,7 @@
 #include "services/scheduling/booking_types.h"
 #include "services/scheduling/meeting_store.h"
 #include "services/scheduling/recurrence.h"
+#include "services/scheduling/scheduling_context.h"
 
 namespace salesmeet::scheduling {
 
@@ -61,15 +63,27 @@ void PruneEmptyExceptions(v1::Meeting& meeting);
 // The most occurrence exceptions a series may hold.
 inline constexpr int kMaxOccurrenceExceptions = 1000;
 
+// A saved meeting write: the feed event as stored (with its sequence) and
+// every participant whose calendar it may change.
+struct SavedChange {
+  v1::MeetingChange change;
+  std::vector<std::string> touched;  // Attendees before and after.
+};
+
 // Stamps the meeting, saves it with its index and appends the feed event in
-// the same transaction. Returns the event as stored (with its sequence).
-// FAILED_PRECONDITION (TOO_MANY_EXCEPTIONS) when the meeting has more than
-// kMaxOccurrenceExceptions.
-absl::StatusOr<v1::MeetingChange> SaveWithChange(
+// the same transaction. FAILED_PRECONDITION (TOO_MANY_EXCEPTIONS) when the
+// meeting has more than kMaxOccurrenceExceptions.
+absl::StatusOr<SavedChange> SaveWithChange(
     MeetingTransaction& tx, v1::Meeting& meeting, const Recurrence& series,
     v1::MeetingChangeType type, absl::Time now,
     std::optional<absl::Time> occurrence = std::nullopt,
     absl::string_view attendee = "");
+
+// After a write committed: wakes the change feed's watchers and tells the
+// calendar cache whose calendars changed. Nothing for an empty `saved`
+// (a replayed or refused write).
+void AnnounceCommitted(const SchedulingContext& context,
+                       const SavedChange& saved);
 
 // An Occurrence message for one expanded occurrence.
 v1::Occurrence ToOccurrenceMessage(const v1::Meeting& meeting,

@@ -2,9 +2,12 @@
 #define SALESMEET_SERVICES_SCHEDULING_SCHEDULING_CONTEXT_H_
 
 // What the scheduling components share: the store, the participant
-// directory, the feed notifier, page tokens and the clock.
+// directory, the feed notifier, page tokens, the clock, and who hears of
+// calendar changes.
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "common/page_token.h"
@@ -16,12 +19,29 @@ namespace salesmeet::scheduling {
 
 using Clock = std::function<absl::Time()>;
 
+// Told after every committed meeting write which participants' calendars it
+// changed (attendees before and after), so a calendar cache drops them.
+// Called after the commit, never inside the transaction: see
+// calendar_cache.h for why that order keeps the cache correct.
+class CalendarInvalidator {
+ public:
+  CalendarInvalidator() = default;
+  CalendarInvalidator(const CalendarInvalidator&) = delete;
+  CalendarInvalidator& operator=(const CalendarInvalidator&) = delete;
+  virtual ~CalendarInvalidator() = default;
+
+  // Must not fail the write: it has committed already.
+  virtual void CalendarsChanged(
+      const std::vector<std::string>& participants) = 0;
+};
+
 struct SchedulingContext {
   MeetingStore& store;
   ParticipantLookup& people;
   ChangeNotifier& feed;
   const PageTokenCodec& tokens;
   Clock clock = absl::Now;
+  CalendarInvalidator* calendars_changed = nullptr;  // Null: no cache.
 };
 
 }  // namespace salesmeet::scheduling
