@@ -52,21 +52,7 @@ std::string BucketKey(int64_t generation, const std::string& participant,
 std::string EncodeBucket(const std::vector<CalendarOccurrence>& occurrences) {
   v1::GetCalendarResponse bucket;
   for (const CalendarOccurrence& o : occurrences) {
-    v1::CalendarEntry& entry = *bucket.add_entries();
-    entry.set_meeting(o.meeting);
-    entry.set_title(o.title);
-    entry.set_purpose(o.purpose);
-    entry.set_format(o.format);
-    entry.set_audience(o.audience);
-    entry.set_state(o.state);
-    entry.set_organizer(o.organizer);
-    *entry.mutable_original_start_time() = ToProtoTime(o.time.original_start);
-    *entry.mutable_start_time() = ToProtoTime(o.time.span.start);
-    *entry.mutable_end_time() = ToProtoTime(o.time.span.end);
-    entry.set_recurring(o.recurring);
-    entry.set_moved(o.moved);
-    entry.set_optional(o.optional);
-    entry.set_response(o.response);
+    *bucket.add_entries() = ToCalendarEntry(o);
   }
   return bucket.SerializeAsString();
 }
@@ -80,22 +66,7 @@ absl::StatusOr<std::vector<CalendarOccurrence>> DecodeBucket(
   std::vector<CalendarOccurrence> occurrences;
   occurrences.reserve(bucket.entries_size());
   for (const v1::CalendarEntry& entry : bucket.entries()) {
-    CalendarOccurrence o;
-    o.meeting = entry.meeting();
-    o.title = entry.title();
-    o.purpose = entry.purpose();
-    o.format = entry.format();
-    o.audience = entry.audience();
-    o.state = entry.state();
-    o.organizer = entry.organizer();
-    o.time.original_start = ToAbslTime(entry.original_start_time());
-    o.time.span = {ToAbslTime(entry.start_time()),
-                   ToAbslTime(entry.end_time())};
-    o.recurring = entry.recurring();
-    o.moved = entry.moved();
-    o.optional = entry.optional();
-    o.response = entry.response();
-    occurrences.push_back(std::move(o));
+    occurrences.push_back(FromCalendarEntry(entry));
   }
   return occurrences;
 }

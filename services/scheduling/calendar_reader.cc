@@ -45,25 +45,6 @@ tv1::Interval ToInterval(TimeSpan span) {
   return interval;
 }
 
-v1::CalendarEntry ToEntry(const CalendarOccurrence& o) {
-  v1::CalendarEntry entry;
-  entry.set_meeting(o.meeting);
-  entry.set_title(o.title);
-  entry.set_purpose(o.purpose);
-  entry.set_format(o.format);
-  entry.set_audience(o.audience);
-  entry.set_state(o.state);
-  entry.set_organizer(o.organizer);
-  *entry.mutable_original_start_time() = ToProtoTime(o.time.original_start);
-  *entry.mutable_start_time() = ToProtoTime(o.time.span.start);
-  *entry.mutable_end_time() = ToProtoTime(o.time.span.end);
-  entry.set_recurring(o.recurring);
-  entry.set_moved(o.moved);
-  entry.set_optional(o.optional);
-  entry.set_response(o.response);
-  return entry;
-}
-
 // Occurrences (sorted by start) clipped to `window`, with overlapping and
 // touching ones joined.
 std::vector<TimeSpan> MergedBusy(const std::vector<CalendarOccurrence>& busy,
@@ -149,7 +130,7 @@ absl::StatusOr<v1::GetCalendarResponse> CalendarReader::GetCalendar(
   response.set_participant(request.participant());
   response.set_time_zone(found[request.participant()].time_zone());
   for (const CalendarOccurrence& o : calendars[request.participant()]) {
-    *response.add_entries() = ToEntry(o);
+    *response.add_entries() = ToCalendarEntry(o);
   }
   return response;
 }

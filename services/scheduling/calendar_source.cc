@@ -111,4 +111,41 @@ absl::StatusOr<CalendarsByParticipant> StoreCalendarSource::Calendars(
   return calendars;
 }
 
+v1::CalendarEntry ToCalendarEntry(const CalendarOccurrence& o) {
+  v1::CalendarEntry entry;
+  entry.set_meeting(o.meeting);
+  entry.set_title(o.title);
+  entry.set_purpose(o.purpose);
+  entry.set_format(o.format);
+  entry.set_audience(o.audience);
+  entry.set_state(o.state);
+  entry.set_organizer(o.organizer);
+  *entry.mutable_original_start_time() = ToProtoTime(o.time.original_start);
+  *entry.mutable_start_time() = ToProtoTime(o.time.span.start);
+  *entry.mutable_end_time() = ToProtoTime(o.time.span.end);
+  entry.set_recurring(o.recurring);
+  entry.set_moved(o.moved);
+  entry.set_optional(o.optional);
+  entry.set_response(o.response);
+  return entry;
+}
+
+CalendarOccurrence FromCalendarEntry(const v1::CalendarEntry& entry) {
+  CalendarOccurrence o;
+  o.meeting = entry.meeting();
+  o.title = entry.title();
+  o.purpose = entry.purpose();
+  o.format = entry.format();
+  o.audience = entry.audience();
+  o.state = entry.state();
+  o.organizer = entry.organizer();
+  o.time.original_start = ToAbslTime(entry.original_start_time());
+  o.time.span = {ToAbslTime(entry.start_time()), ToAbslTime(entry.end_time())};
+  o.recurring = entry.recurring();
+  o.moved = entry.moved();
+  o.optional = entry.optional();
+  o.response = entry.response();
+  return o;
+}
+
 }  // namespace salesmeet::scheduling

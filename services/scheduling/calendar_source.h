@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "salesmeet/scheduling/v1/calendar.pb.h"
 #include "services/scheduling/booking_types.h"
 #include "services/scheduling/meeting_store.h"
 
@@ -36,6 +37,11 @@ struct CalendarOccurrence {
 };
 
 // Occurrences keyed by "participants/{id}".
+// The API's view of an occurrence on someone's calendar, and back: what
+// GetCalendar returns and what the calendar cache stores.
+v1::CalendarEntry ToCalendarEntry(const CalendarOccurrence& occurrence);
+CalendarOccurrence FromCalendarEntry(const v1::CalendarEntry& entry);
+
 using CalendarsByParticipant =
     absl::flat_hash_map<std::string, std::vector<CalendarOccurrence>>;
 
