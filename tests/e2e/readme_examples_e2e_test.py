@@ -201,6 +201,12 @@ EXPECTED_OUTCOMES = [
                  "response": "NEEDS_ACTION"},
                 {"meeting": "meetings/one-on-one-priya-tom",
                  "recurring": True, "response": "ACCEPTED"})),
+    Outcome("SchedulingService/FindMeetingSlots",
+            '"participants/sophie-turner"', 1, OK,
+            "slots for Sophie and Jonas, each with Priya's availability and "
+            "its cost",
+            returns={"slots": [{"interval": NONEMPTY, "cost": NONEMPTY}],
+                     "timeZone": NONEMPTY}),
     Outcome("SchedulingService/QueryFreeBusy", '"participants/no-such-person"',
             1, OK, "Priya and Tom are answered; the unknown name gets its "
             "own NOT_FOUND",
