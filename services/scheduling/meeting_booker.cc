@@ -160,6 +160,28 @@ bool OverlapsOwnSeries(const v1::Meeting& meeting, const Recurrence& series,
   return false;
 }
 
+// The proposal for moving or restoring one occurrence to `span`: judged on
+// that occurrence alone, over a window that reaches it even in the past.
+WriteProposal OccurrenceProposal(const v1::Meeting& before,
+                                 const v1::Meeting& after,
+                                 const Recurrence& series,
+                                 const ParticipantsByName& people,
+                                 absl::Time original, TimeSpan span,
+                                 absl::Time now, absl::Duration horizon,
+                                 bool allow_conflicts) {
+  WriteProposal proposal;
+  proposal.after = &after;
+  proposal.after_series = &series;
+  proposal.before = &before;
+  proposal.before_series = &series;
+  proposal.people = &people;
+  proposal.window = {std::min(now, span.start),
+                     std::max(now + horizon, span.end)};
+  proposal.only_occurrence = original;
+  proposal.allow_conflicts = allow_conflicts;
+  return proposal;
+}
+
 // The moved or restored occurrence, as the API returns it.
 v1::Occurrence OccurrenceAfter(const v1::Meeting& meeting,
                                const Recurrence& series, absl::Time original) {
@@ -392,12 +414,9 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
   }
   // Validated (not just parsed), so the saved index knows where it ends.
   ASSIGN_OR_RETURN(Recurrence series, SeriesOf(before, now + horizon));
-  RETURN_IF_ERROR(RequireOccurrence(before, series, *original));
-  const v1::OccurrenceException* existing = FindException(before, *original);
-  if (existing != nullptr && existing->cancelled()) {
-    return StateError("OCCURRENCE_STATE", before,
-                      "that occurrence is cancelled; restore it first");
-  }
+  RETURN_IF_ERROR(
+      RequireLiveOccurrence(before, series, *original,
+                            "that occurrence is cancelled; restore it first"));
 
   v1::Meeting after = before;
   v1::OccurrenceException& exception = ExceptionFor(after, *original, now);
@@ -416,15 +435,9 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
   ASSIGN_OR_RETURN(ParticipantsByName people,
                    LookUpAttendees(context_.people, after, nullptr, rpc));
 
-  WriteProposal proposal;
-  proposal.after = &after;
-  proposal.after_series = &series;
-  proposal.before = &before;
-  proposal.before_series = &series;
-  proposal.people = &people;
-  proposal.window = {std::min(now, *start), std::max(now + horizon, *end)};
-  proposal.only_occurrence = *original;
-  proposal.allow_conflicts = request.allow_conflicts();
+  const WriteProposal proposal = OccurrenceProposal(
+      before, after, series, people, *original, {*start, *end}, now, horizon,
+      request.allow_conflicts());
 
   v1::MoveOccurrenceResponse response;
   ASSIGN_OR_RETURN(*response.mutable_verdict(),
@@ -473,17 +486,10 @@ absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
   ASSIGN_OR_RETURN(ParticipantsByName people,
                    LookUpAttendees(context_.people, after, nullptr, rpc));
 
-  WriteProposal proposal;
-  proposal.after = &after;
-  proposal.after_series = &series;
-  proposal.before = &before;
-  proposal.before_series = &series;
-  proposal.people = &people;
-  proposal.window = {
-      std::min(now, original),
-      std::max(now + horizon, original + series.timing().duration)};
-  proposal.only_occurrence = original;
-  proposal.allow_conflicts = request.allow_conflicts();
+  const WriteProposal proposal =
+      OccurrenceProposal(before, after, series, people, original,
+                         {original, original + series.timing().duration}, now,
+                         horizon, request.allow_conflicts());
 
   v1::RestoreOccurrenceResponse response;
   ASSIGN_OR_RETURN(

@@ -169,13 +169,8 @@ absl::StatusOr<v1::Meeting> MeetingLifecycle::Respond(
         }
         const absl::Time original = ToAbslTime(request.original_start_time());
         ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now));
-        RETURN_IF_ERROR(RequireOccurrence(meeting, series, original));
-        const v1::OccurrenceException* existing =
-            FindException(meeting, original);
-        if (existing != nullptr && existing->cancelled()) {
-          return StateError("OCCURRENCE_STATE", meeting,
-                            "that occurrence is cancelled");
-        }
+        RETURN_IF_ERROR(RequireLiveOccurrence(meeting, series, original,
+                                              "that occurrence is cancelled"));
         v1::OccurrenceException& exception =
             ExceptionFor(meeting, original, now);
         bool replaced = false;
@@ -206,13 +201,8 @@ absl::StatusOr<v1::Meeting> MeetingLifecycle::CancelOccurrence(
       [&](v1::Meeting& meeting, absl::Time now) -> absl::StatusOr<Edit> {
         RETURN_IF_ERROR(RequireScheduled(meeting, "cancel an occurrence of"));
         ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now));
-        RETURN_IF_ERROR(RequireOccurrence(meeting, series, original));
-        const v1::OccurrenceException* existing =
-            FindException(meeting, original);
-        if (existing != nullptr && existing->cancelled()) {
-          return StateError("OCCURRENCE_STATE", meeting,
-                            "that occurrence is already cancelled");
-        }
+        RETURN_IF_ERROR(RequireLiveOccurrence(
+            meeting, series, original, "that occurrence is already cancelled"));
         v1::OccurrenceException& exception =
             ExceptionFor(meeting, original, now);
         exception.set_cancelled(true);

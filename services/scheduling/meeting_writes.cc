@@ -68,6 +68,19 @@ absl::Status RequireOccurrence(const v1::Meeting& meeting,
   return absl::OkStatus();
 }
 
+absl::Status RequireLiveOccurrence(const v1::Meeting& meeting,
+                                   const Recurrence& series,
+                                   absl::Time original_start,
+                                   absl::string_view why) {
+  RETURN_IF_ERROR(RequireOccurrence(meeting, series, original_start));
+  const v1::OccurrenceException* existing =
+      FindException(meeting, original_start);
+  if (existing != nullptr && existing->cancelled()) {
+    return StateError("OCCURRENCE_STATE", meeting, why);
+  }
+  return absl::OkStatus();
+}
+
 v1::OccurrenceException& ExceptionFor(v1::Meeting& meeting,
                                       absl::Time original_start,
                                       absl::Time now) {

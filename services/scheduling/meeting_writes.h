@@ -52,6 +52,13 @@ absl::Status RequireOccurrence(const v1::Meeting& meeting,
                                absl::Time original_start,
                                bool allow_excluded = false);
 
+// RequireOccurrence, and FAILED_PRECONDITION (OCCURRENCE_STATE, saying
+// `why`) when that occurrence was cancelled on its own.
+absl::Status RequireLiveOccurrence(const v1::Meeting& meeting,
+                                   const Recurrence& series,
+                                   absl::Time original_start,
+                                   absl::string_view why);
+
 // The meeting's exception for `original_start`, created when missing.
 v1::OccurrenceException& ExceptionFor(v1::Meeting& meeting,
                                       absl::Time original_start,
