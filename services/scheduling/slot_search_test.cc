@@ -60,7 +60,8 @@ TEST_F(SlotSearchTest, EachSlotCarriesTheCostOfEveryAttendee) {
 }
 
 TEST_F(SlotSearchTest, UnknownAttendeesAreEachNamed) {
-  v1::FindMeetingSlotsRequest request = Request(Rome(3, 10, 8), Rome(3, 10, 18));
+  v1::FindMeetingSlotsRequest request =
+      Request(Rome(3, 10, 8), Rome(3, 10, 18));
   request.add_required_attendees("participants/ghost");
   request.add_optional_attendees("participants/phantom");
   absl::Status status = Find(request).status();

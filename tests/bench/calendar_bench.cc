@@ -52,6 +52,7 @@
 #include "services/scheduling/occurrences.h"
 #include "services/scheduling/sqlite_meeting_store.h"
 #include "tests/bench/latency.h"
+#include "tests/bench/redis_server.h"
 #include "tests/bench/service_process.h"
 
 namespace salesmeet::bench {
@@ -256,74 +257,6 @@ DataSet Populate(const std::string& path,
   data.seconds = absl::ToDoubleSeconds(absl::Now() - start);
   return data;
 }
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    Fail("no free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A redis-server of the benchmark's own on a free port, without persistence.
-class RedisServer {
- public:
-  RedisServer() : port_(FreePort()) {
-    const std::string port = std::to_string(port_);
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // Never outlive a crashed bench.
-      if (freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
-      execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind",
-             "127.0.0.1", "--save", "", "--appendonly", "no",
-             static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 200 && context_ == nullptr; ++i) {
-      absl::SleepFor(absl::Milliseconds(10));
-      redisContext* c = redisConnect("127.0.0.1", port_);
-      if (c != nullptr && c->err == 0) {
-        context_ = c;
-      } else if (c != nullptr) {
-        redisFree(c);
-      }
-    }
-    if (context_ == nullptr) Fail("redis-server did not start");
-  }
-  ~RedisServer() {
-    if (context_ != nullptr) redisFree(context_);
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-
-  void Flush() {
-    auto* reply = static_cast<redisReply*>(redisCommand(context_, "FLUSHALL"));
-    if (reply == nullptr) Fail("FLUSHALL failed");
-    freeReplyObject(reply);
-  }
-
-  long long Keys() {
-    auto* reply = static_cast<redisReply*>(redisCommand(context_, "DBSIZE"));
-    if (reply == nullptr) Fail("DBSIZE failed");
-    const long long keys = reply->integer;
-    freeReplyObject(reply);
-    return keys;
-  }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-  redisContext* context_ = nullptr;
-};
 
 // One client of one scheduling server.
 class Client {
