@@ -62,9 +62,35 @@ CachedCalendarSource::CachedCalendarSource(CalendarSource& inner,
                         .Name("calendar_cache_breaker_open")
                         .Help("1 while the Redis circuit breaker is open.")
                         .Register(metrics)
-                        .Add({})) {}
+                        .Add({})),
+      repairer_([this] { RepairLoop(); }) {}
 
-CachedCalendarSource::~CachedCalendarSource() = default;
+CachedCalendarSource::~CachedCalendarSource() {
+  {
+    absl::MutexLock lock(&repair_mu_);
+    stopping_ = true;
+  }
+  repairer_.join();
+}
+
+void CachedCalendarSource::RepairLoop() {
+  constexpr absl::Duration kRetry = absl::Milliseconds(200);
+  absl::MutexLock lock(&repair_mu_);
+  while (!stopping_) {
+    repair_mu_.AwaitWithTimeout(absl::Condition(&stopping_), kRetry);
+    if (stopping_ || !dirty_.load()) continue;
+    repair_mu_.Unlock();
+    {
+      absl::MutexLock bump(&generation_mu_);
+      // Urgent: past an open breaker, which only guards latency.
+      if (dirty_.load() &&
+          redis_.Incr({GenerationKey()}, /*urgent=*/true).ok()) {
+        dirty_.store(false);
+      }
+    }
+    repair_mu_.Lock();
+  }
+}
 
 CachedCalendarSource::Counts CachedCalendarSource::counts() const {
   return {hits_.Value(), misses_.Value(), errors_.Value()};
@@ -102,14 +128,25 @@ void CachedCalendarSource::CalendarsChanged(
   for (const std::string& p : Distinct(participants)) {
     keys.push_back(VersionKey(p));
   }
-  if (!ReadyToUse() || !redis_.Incr(keys).ok()) {
+  // Urgent, past an open breaker: the breaker saves readers latency, but
+  // a write that is not announced leaves every process sharing this Redis
+  // serving what it changed.
+  bool announced = false;
+  {
+    absl::MutexLock bump(&generation_mu_);
+    if (dirty_.load() && redis_.Incr({GenerationKey()}, /*urgent=*/true).ok()) {
+      dirty_.store(false);
+    }
+    announced = !dirty_.load() && redis_.Incr(keys, /*urgent=*/true).ok();
+  }
+  if (!announced) {
     // Set before anyone can read the old buckets through this process
-    // again; the next use of Redis orphans them all.
+    // again; the repair loop (or the next use of Redis) orphans them all.
     dirty_.store(true);
     Failed();
     return;
   }
-  breaker_open_.Set(0);
+  breaker_open_.Set(redis_.breaker_open() ? 1 : 0);
 }
 
 absl::StatusOr<CalendarsByParticipant> CachedCalendarSource::Calendars(

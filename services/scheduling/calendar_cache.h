@@ -14,12 +14,14 @@
 // v was reached; a commit whose increment is still to come is the writer's
 // own, still unanswered, call.
 //
-// When an increment fails (Redis down or breaker open during a write),
-// buckets of the old version may hold data the write made stale. The cache
-// is then "dirty": before it uses Redis again it increments the generation,
-// which is part of every bucket key, orphaning every bucket of every
-// process sharing this Redis. Until this process next reaches Redis, other
-// processes may still serve such a bucket; at worst until its TTL ends.
+// Writers increment even while the breaker is open (it only saves readers
+// latency). When an increment still fails (Redis unreachable from this
+// process), buckets of the old version may hold data the write made stale.
+// The cache is then "dirty": a background loop retries every 200 ms to
+// increment the generation, which is part of every bucket key, orphaning
+// every bucket of every process sharing this Redis; this process itself
+// reads from the database until then. Other processes may serve such a
+// bucket only while Redis cannot be reached from this one.
 // Redis must not evict keys without a TTL (maxmemory-policy noeviction or a
 // volatile-* policy): a lost version key would revive old buckets.
 //
@@ -28,6 +30,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -110,8 +113,17 @@ class CachedCalendarSource : public CalendarSource, public CalendarInvalidator {
   prometheus::Counter& errors_;
   prometheus::Gauge& breaker_open_;
 
+  // Retries the generation bump while the cache is dirty, so that other
+  // processes stop serving buckets older than a write this process could
+  // not announce as soon as Redis answers again, not only when this
+  // process next reads.
+  void RepairLoop();
+
   std::atomic<bool> dirty_{false};
   absl::Mutex generation_mu_;  // One bump at a time.
+  absl::Mutex repair_mu_;
+  bool stopping_ ABSL_GUARDED_BY(repair_mu_) = false;
+  std::thread repairer_;
 
   absl::Mutex flights_mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Flight>> flights_

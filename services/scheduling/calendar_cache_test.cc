@@ -333,7 +333,8 @@ TEST_F(CalendarCacheTest, AnInvalidationLostToASlowRedisNeverServesOldData) {
   MustCreate(Meeting(Rome(3, 4, 10)));
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(Entries("ada"), 2);
-  EXPECT_EQ(redis_.Command("GET salesmeet:cal:gen"), "1");
+  // Bumped at least once (a bump that timed out may still have landed).
+  EXPECT_GE(std::stoi(redis_.Command("GET salesmeet:cal:gen")), 1);
 }
 
 TEST_F(CalendarCacheTest, APoisonedCacheCannotDoubleBook) {

@@ -160,9 +160,9 @@ void RedisConnectionPool::Release(redisContext* context, bool broken) {
 }
 
 absl::StatusOr<std::vector<RedisConnectionPool::Reply>>
-RedisConnectionPool::Run(
-    const std::vector<std::vector<std::string>>& commands) {
-  if (!breaker_.Allow()) {
+RedisConnectionPool::Run(const std::vector<std::vector<std::string>>& commands,
+                         bool urgent) {
+  if (!urgent && !breaker_.Allow()) {
     return absl::UnavailableError("redis: circuit breaker open");
   }
   absl::StatusOr<redisContext*> acquired = Acquire();
@@ -251,11 +251,11 @@ absl::Status RedisConnectionPool::Set(const std::vector<RedisWrite>& writes) {
 }
 
 absl::StatusOr<std::vector<int64_t>> RedisConnectionPool::Incr(
-    const std::vector<std::string>& keys) {
+    const std::vector<std::string>& keys, bool urgent) {
   if (keys.empty()) return std::vector<int64_t>();
   std::vector<std::vector<std::string>> commands;
   for (const std::string& key : keys) commands.push_back({"INCR", key});
-  absl::StatusOr<std::vector<Reply>> replies = Run(commands);
+  absl::StatusOr<std::vector<Reply>> replies = Run(commands, urgent);
   if (!replies.ok()) return replies.status();
   std::vector<int64_t> values;
   for (const Reply& r : *replies) values.push_back(r.integer);

@@ -83,9 +83,11 @@ class RedisConnectionPool {
       const std::vector<std::string>& keys);
   // SET ... PX for each write, pipelined in one round trip.
   absl::Status Set(const std::vector<RedisWrite>& writes);
-  // INCR of each key, pipelined; the new values in order.
+  // INCR of each key, pipelined; the new values in order. `urgent` calls
+  // go through even while the breaker is open: they repair correctness
+  // (orphaning stale cache entries), where the breaker only saves latency.
   absl::StatusOr<std::vector<int64_t>> Incr(
-      const std::vector<std::string>& keys);
+      const std::vector<std::string>& keys, bool urgent = false);
 
   bool breaker_open() const { return breaker_.open(); }
 
@@ -97,7 +99,8 @@ class RedisConnectionPool {
   // (breaker open, no connection, timeout, error reply) is UNAVAILABLE and
   // counts against the breaker.
   absl::StatusOr<std::vector<Reply>> Run(
-      const std::vector<std::vector<std::string>>& commands);
+      const std::vector<std::vector<std::string>>& commands,
+      bool urgent = false);
   absl::StatusOr<redisContext*> Acquire();
   void Release(redisContext* context, bool broken);
 
