@@ -1,4 +1,4 @@
-// Calendar reads against a year of meetings: GetCalendar, QueryFreeBusy and
+// SlotCalendar reads against a year of meetings: GetCalendar, QueryFreeBusy and
 // FindMeetingSlots, each cold (empty calendar cache) and warm, next to
 // grpc.health.v1.Health/Check on the same server with the same client; then
 // throughput with 8 concurrent clients; then how the figures grow with the
@@ -51,6 +51,7 @@
 #include "services/scheduling/attendee_records.h"
 #include "services/scheduling/occurrences.h"
 #include "services/scheduling/sqlite_meeting_store.h"
+#include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/redis_server.h"
 #include "tests/bench/service_process.h"
@@ -62,7 +63,7 @@ namespace pv1 = salesmeet::participant::v1;
 namespace sv1 = salesmeet::scheduling::v1;
 using grpc::health::v1::Health;
 
-constexpr char kZone[] = "Europe/Rome";
+constexpr const char* kZone = kBenchZone;
 constexpr int kSlotsPerDay = 16;  // 09:00 to 17:00, 30 minutes each.
 constexpr int kClients = 8;
 
@@ -101,44 +102,6 @@ int Scaled(const Options& options, int n) {
   return std::max(1, static_cast<int>(n * options.samples));
 }
 
-// Monday of the current week in Rome, and the slots of the working days.
-class Calendar {
- public:
-  Calendar() {
-    absl::LoadTimeZone(kZone, &zone_);
-    monday_ = absl::ToCivilDay(absl::Now(), zone_);
-    while (absl::GetWeekday(monday_) != absl::Weekday::monday) --monday_;
-  }
-
-  absl::Time SlotStart(int week, int day, int slot) const {
-    const absl::CivilDay date = monday_ + 7 * week + day;
-    return absl::FromCivil(
-        absl::CivilMinute(date.year(), date.month(), date.day(), 9, 30 * slot),
-        zone_);
-  }
-  absl::Time Monday() const { return absl::FromCivil(monday_, zone_); }
-
- private:
-  absl::TimeZone zone_;
-  absl::CivilDay monday_;
-};
-
-std::string Rep(int i) { return absl::StrCat("participants/rep-", i); }
-
-// The people of group `group` in a slot: a permutation of the first
-// `people` reps, turned by `rotation`, cut into threes, so a slot never
-// holds anyone twice.
-std::vector<std::string> Group(int people, int rotation, int group) {
-  int step = 7;
-  while (std::gcd(step, people) != 1) ++step;
-  const int turn = ((rotation * 11) % people + people) % people;
-  std::vector<std::string> names;
-  for (int j = group * 3; j < group * 3 + 3; ++j) {
-    names.push_back(Rep((j * step + turn) % people));
-  }
-  return names;
-}
-
 // `count` consecutive reps from `first`, wrapping at `people`.
 std::vector<std::string> Reps(int people, int first, int count) {
   std::vector<std::string> names;
@@ -157,17 +120,7 @@ scheduling::ParticipantsByName CreateOrg(const std::string& address,
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   scheduling::ParticipantsByName people;
   for (int i = 0; i < count; ++i) {
-    pv1::CreateParticipantRequest request;
-    request.set_participant_id(absl::StrCat("rep-", i));
-    pv1::Participant* p = request.mutable_participant();
-    p->set_display_name(absl::StrCat("Rep ", i));
-    p->set_email(absl::StrCat("rep", i, "@bench.example"));
-    p->set_kind(salesmeet::type::v1::EMPLOYEE);
-    p->set_role(salesmeet::type::v1::SALES_REP);
-    p->set_time_zone(kZone);
-    p->mutable_hourly_cost()->set_currency_code("EUR");
-    p->mutable_hourly_cost()->set_units(50 + i % 40);
-    p->mutable_weekly_meeting_budget()->set_seconds(40 * 3600);
+    pv1::CreateParticipantRequest request = RepRequest(i, absl::Hours(40));
     grpc::ClientContext context;
     context.set_deadline(Deadline());
     pv1::Participant created;
@@ -190,7 +143,7 @@ struct DataSet {
 // `path`, as the service would store them.
 DataSet Populate(const std::string& path,
                  const scheduling::ParticipantsByName& org, int people,
-                 int weekly, int weeks, const Calendar& calendar) {
+                 int weekly, int weeks, const SlotCalendar& calendar) {
   const absl::Time start = absl::Now();
   DataSet data{people, weekly};
   const int per_day = (weekly + 4) / 5;
@@ -390,7 +343,7 @@ struct Window {
   absl::Time slots_from, slots_to;  // 2 weeks from now.
 };
 
-Window Windows(const Calendar& calendar) {
+Window Windows(const SlotCalendar& calendar) {
   Window w;
   w.month_from = calendar.Monday();
   w.month_to = w.month_from + absl::Hours(24 * 30);
@@ -512,7 +465,7 @@ int Run(const Options& o) {
                                     absl::StrCat("calendar_bench_", getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const Calendar calendar;
+  const SlotCalendar calendar;
   const Window window = Windows(calendar);
 
   std::vector<std::pair<int, int>> scaling;  // (people, weekly)

@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
+#include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/service_process.h"
 
@@ -28,16 +29,7 @@ namespace pv1 = salesmeet::participant::v1;
 
 void Seed(pv1::ParticipantService::Stub& stub, int count) {
   for (int i = 0; i < count; ++i) {
-    pv1::CreateParticipantRequest request;
-    request.set_participant_id(absl::StrCat("rep-", i));
-    pv1::Participant* p = request.mutable_participant();
-    p->set_display_name(absl::StrCat("Rep ", i));
-    p->set_email(absl::StrCat("rep", i, "@bench.example"));
-    p->set_kind(salesmeet::type::v1::EMPLOYEE);
-    p->set_role(salesmeet::type::v1::SALES_REP);
-    p->set_time_zone(i % 2 ? "Europe/Rome" : "America/New_York");
-    p->mutable_hourly_cost()->set_currency_code("EUR");
-    p->mutable_hourly_cost()->set_units(60 + i % 40);
+    pv1::CreateParticipantRequest request = RepRequest(i, absl::Hours(10));
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(5));

@@ -34,6 +34,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
 #include "salesmeet/scheduling/v1/scheduling_service.grpc.pb.h"
+#include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/service_process.h"
 
@@ -43,7 +44,7 @@ namespace {
 namespace pv1 = salesmeet::participant::v1;
 namespace sv1 = salesmeet::scheduling::v1;
 
-constexpr char kZone[] = "Europe/Rome";
+constexpr const char* kZone = kBenchZone;
 constexpr int kSlotsPerDay = 16;         // 09:00 to 17:00, 30 minutes each.
 constexpr int kSeriesSlot = 0;           // 09:00: weekly series.
 constexpr int kSingleSlots[] = {5, 10};  // 11:30 and 14:00: single meetings.
@@ -61,42 +62,6 @@ std::chrono::system_clock::time_point Deadline() {
 bool IsBusySlot(int slot) {
   return slot == kSeriesSlot || slot == kSingleSlots[0] ||
          slot == kSingleSlots[1];
-}
-
-// Where the month is: Monday of the current week in Rome.
-class Calendar {
- public:
-  Calendar() {
-    absl::LoadTimeZone(kZone, &zone_);
-    monday_ = absl::ToCivilDay(absl::Now(), zone_);
-    while (absl::GetWeekday(monday_) != absl::Weekday::monday) --monday_;
-  }
-
-  absl::Time SlotStart(int week, int day, int slot) const {
-    const absl::CivilDay date = monday_ + 7 * week + day;
-    return absl::FromCivil(
-        absl::CivilMinute(date.year(), date.month(), date.day(), 9, 30 * slot),
-        zone_);
-  }
-
- private:
-  absl::TimeZone zone_;
-  absl::CivilDay monday_;
-};
-
-std::string Rep(int i) { return absl::StrCat("participants/rep-", i); }
-
-// The people of group `group` in a slot: a permutation of everyone, turned
-// by `rotation`, cut into threes, so a slot never holds anyone twice.
-std::vector<std::string> Group(int employees, int rotation, int group) {
-  int step = 7;
-  while (std::gcd(step, employees) != 1) ++step;
-  const int turn = ((rotation * 11) % employees + employees) % employees;
-  std::vector<std::string> people;
-  for (int j = group * 3; j < group * 3 + 3; ++j) {
-    people.push_back(Rep((j * step + turn) % employees));
-  }
-  return people;
 }
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
@@ -127,17 +92,7 @@ void Die(const std::string& what, const grpc::Status& status) {
 
 void CreateOrg(pv1::ParticipantService::Stub& stub, int employees) {
   for (int i = 0; i < employees; ++i) {
-    pv1::CreateParticipantRequest request;
-    request.set_participant_id(absl::StrCat("rep-", i));
-    pv1::Participant* p = request.mutable_participant();
-    p->set_display_name(absl::StrCat("Rep ", i));
-    p->set_email(absl::StrCat("rep", i, "@bench.example"));
-    p->set_kind(salesmeet::type::v1::EMPLOYEE);
-    p->set_role(salesmeet::type::v1::SALES_REP);
-    p->set_time_zone(kZone);
-    p->mutable_hourly_cost()->set_currency_code("EUR");
-    p->mutable_hourly_cost()->set_units(50 + i % 40);
-    p->mutable_weekly_meeting_budget()->set_seconds(12 * 3600);
+    pv1::CreateParticipantRequest request = RepRequest(i, absl::Hours(12));
     grpc::ClientContext context;
     context.set_deadline(Deadline());
     pv1::Participant created;
@@ -163,8 +118,8 @@ struct Booked {
   int singles = 0;
 };
 
-Booked BookMonth(sv1::SchedulingService::Stub& stub, const Calendar& calendar,
-                 int employees) {
+Booked BookMonth(sv1::SchedulingService::Stub& stub,
+                 const SlotCalendar& calendar, int employees) {
   Booked booked;
   const int groups = employees / 3;
   for (int day = 0; day < 5; ++day) {
@@ -250,7 +205,7 @@ LatencySample IdleHealth(grpc::health::v1::Health::Stub& health) {
 
 void MeasureLatency(sv1::SchedulingService::Stub& stub,
                     grpc::health::v1::Health::Stub& health,
-                    const Calendar& calendar, int employees, int creates) {
+                    const SlotCalendar& calendar, int employees, int creates) {
   LatencySample create_sample, preview_sample, health_sample;
   const int groups = employees / 3;
   constexpr int kWarmUp = 50;
@@ -290,7 +245,7 @@ void MeasureThroughput(const std::string& address, int employees) {
   std::vector<std::thread> clients;
   std::vector<int> booked(kClients, 0), conflicts(kClients, 0),
       errors(kClients, 0);
-  const Calendar calendar;
+  const SlotCalendar calendar;
   const absl::Time start = absl::Now();
   const absl::Time stop = start + kThroughputRun;
   for (int c = 0; c < kClients; ++c) {
@@ -369,7 +324,7 @@ int Run(const std::string& participant_binary,
   // For reference: Health/Check alone, on the idle server, before any
   // meeting exists.
   LatencySample idle = IdleHealth(*health);
-  const Calendar calendar;
+  const SlotCalendar calendar;
   const absl::Time seed_start = absl::Now();
   const Booked booked = BookMonth(*stub, calendar, employees);
   const double seed_seconds = absl::ToDoubleSeconds(absl::Now() - seed_start);
