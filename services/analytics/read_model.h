@@ -1,0 +1,48 @@
+#ifndef SALESMEET_SERVICES_ANALYTICS_READ_MODEL_H_
+#define SALESMEET_SERVICES_ANALYTICS_READ_MODEL_H_
+
+// The meetings as the change feed last described them, held in memory for
+// the reports. The projection rebuilds it from its database at start-up and
+// applies each change after committing it; reports only read it.
+
+#include <functional>
+#include <string>
+
+#include "absl/container/node_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "salesmeet/scheduling/v1/meeting.pb.h"
+#include "services/analytics/meeting_facts.h"
+
+namespace salesmeet::analytics {
+
+class ReadModel {
+ public:
+  ReadModel() = default;
+  ReadModel(const ReadModel&) = delete;
+  ReadModel& operator=(const ReadModel&) = delete;
+
+  // Replaces what is known of the meeting with `meeting`, its whole state
+  // after a change, as of `now` (which bounds how far an endless series is
+  // expanded ahead). A cancelled meeting is forgotten: it counts nowhere.
+  // INVALID_ARGUMENT when its timing cannot be read; nothing changes then.
+  absl::Status Apply(const sv1::Meeting& meeting, absl::Time now);
+
+  // Calls `visit` once per meeting, in no particular order.
+  void ForEachMeeting(
+      const std::function<void(const MeetingFacts&)>& visit) const;
+
+  // The meeting named, or null.
+  const MeetingFacts* Find(const std::string& name) const;
+
+  const AmountTable& amounts() const { return amounts_; }
+  size_t meeting_count() const { return meetings_.size(); }
+
+ private:
+  absl::node_hash_map<std::string, MeetingFacts> meetings_;
+  AmountTable amounts_;
+};
+
+}  // namespace salesmeet::analytics
+
+#endif  // SALESMEET_SERVICES_ANALYTICS_READ_MODEL_H_

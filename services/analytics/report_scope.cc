@@ -1,0 +1,59 @@
+#include "services/analytics/report_scope.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/field_checks.h"
+
+namespace salesmeet::analytics {
+
+TimeSpan CheckReportInterval(const type::v1::Interval& interval, bool present,
+                             absl::string_view field, FieldErrors& errors) {
+  if (!present || !interval.has_start_time() || !interval.has_end_time() ||
+      !IsValidTimestamp(interval.start_time()) ||
+      !IsValidTimestamp(interval.end_time())) {
+    errors.Add(field, "needs start_time and end_time");
+    return {};
+  }
+  TimeSpan span{ToAbslTime(interval.start_time()),
+                ToAbslTime(interval.end_time())};
+  if (span.end <= span.start) {
+    errors.Add(absl::StrCat(field, ".end_time"), "must be after start_time");
+  } else if (span.length() > kMaxReportRange) {
+    errors.Add(field, "must be at most 366 days long");
+  }
+  return span;
+}
+
+void CheckNameFilter(const std::string& name, absl::string_view collection,
+                     absl::string_view field, FieldErrors& errors) {
+  if (name.empty()) return;
+  ParseResourceName(name, collection, field, errors);
+}
+
+Scope CheckScope(const av1::ReportScope& scope, bool present,
+                 absl::string_view field, FieldErrors& errors) {
+  Scope out;
+  out.interval = CheckReportInterval(scope.interval(),
+                                     present && scope.has_interval(),
+                                     absl::StrCat(field, ".interval"), errors);
+  CheckNameFilter(scope.team(), "teams", absl::StrCat(field, ".team"), errors);
+  CheckNameFilter(scope.organizer(), "participants",
+                  absl::StrCat(field, ".organizer"), errors);
+  CheckNameFilter(scope.participant(), "participants",
+                  absl::StrCat(field, ".participant"), errors);
+  out.team = scope.team();
+  out.organizer = scope.organizer();
+  out.participant = scope.participant();
+  out.zone = absl::UTCTimeZone();
+  if (!scope.time_zone().empty()) {
+    absl::StatusOr<absl::TimeZone> zone = LoadIanaTimeZone(scope.time_zone());
+    if (zone.ok()) {
+      out.zone = *zone;
+    } else {
+      errors.Add(absl::StrCat(field, ".time_zone"),
+                 "must be an IANA time zone such as \"Europe/Rome\"");
+    }
+  }
+  return out;
+}
+
+}  // namespace salesmeet::analytics

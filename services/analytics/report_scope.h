@@ -1,0 +1,49 @@
+#ifndef SALESMEET_SERVICES_ANALYTICS_REPORT_SCOPE_H_
+#define SALESMEET_SERVICES_ANALYTICS_REPORT_SCOPE_H_
+
+// A report's range and filters, checked once at the edge of every report.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/errors.h"
+#include "salesmeet/analytics/v1/analytics_service.pb.h"
+#include "salesmeet/type/v1/time.pb.h"
+#include "services/scheduling/booking_types.h"
+
+namespace salesmeet::analytics {
+
+namespace av1 = ::salesmeet::analytics::v1;
+using scheduling::TimeSpan;
+
+// The longest range a report covers.
+inline constexpr absl::Duration kMaxReportRange = absl::Hours(24 * 366);
+
+// A ReportScope that passed its checks. Empty strings are filters not set.
+struct Scope {
+  TimeSpan interval;
+  std::string team;         // "teams/{id}"
+  std::string organizer;    // "participants/{id}"
+  std::string participant;  // "participants/{id}"
+  absl::TimeZone zone;      // For ISO_WEEK groups; UTC by default.
+};
+
+// Checks an Interval: both ends set, end after start, at most 366 days.
+// Errors name `field` ("scope.interval") or its end_time.
+TimeSpan CheckReportInterval(const type::v1::Interval& interval, bool present,
+                             absl::string_view field, FieldErrors& errors);
+
+// Checks a name filter ("teams/x" or "participants/x"); empty passes.
+void CheckNameFilter(const std::string& name, absl::string_view collection,
+                     absl::string_view field, FieldErrors& errors);
+
+// Checks `scope` (the request field `field`, e.g. "scope"), adding every
+// problem to `errors`. The result is meaningful only when none was added.
+Scope CheckScope(const av1::ReportScope& scope, bool present,
+                 absl::string_view field, FieldErrors& errors);
+
+}  // namespace salesmeet::analytics
+
+#endif  // SALESMEET_SERVICES_ANALYTICS_REPORT_SCOPE_H_
