@@ -100,9 +100,9 @@ absl::StatusOr<MeetingFacts> MeetingFacts::FromMeeting(
                     {absl::InfinitePast(), absl::InfiniteFuture()});
   } else {
     facts.expanded_until_ = std::max(now, facts.start_time_) + kExpansionAhead;
-    facts.occurrences_ = ExpandFacts(meeting, *series, facts.attendee_index_,
-                                     {absl::InfinitePast(),
-                                      facts.expanded_until_});
+    facts.occurrences_ =
+        ExpandFacts(meeting, *series, facts.attendee_index_,
+                    {absl::InfinitePast(), facts.expanded_until_});
     facts.source_ = std::make_shared<const sv1::Meeting>(meeting);
     facts.series_ =
         std::make_shared<const scheduling::Recurrence>(*std::move(series));
@@ -139,8 +139,7 @@ void MeetingFacts::ForEachOccurrence(
   }
 }
 
-bool MeetingFacts::Attends(const OccurrenceFacts& occurrence,
-                           int index) const {
+bool MeetingFacts::Attends(const OccurrenceFacts& occurrence, int index) const {
   for (const auto& [attendee, declined] : occurrence.declined_overrides) {
     if (attendee == index) return !declined;
   }

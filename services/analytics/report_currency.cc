@@ -60,8 +60,7 @@ absl::StatusOr<ReportCurrency> ReportCurrency::Resolve(
       money->set_currency_code(amount.currency);
       money->set_units(amount.nanos / 1'000'000'000);
       money->set_nanos(static_cast<int32_t>(amount.nanos % 1'000'000'000));
-      absl::StatusOr<scheduling::MeetingRate> rate =
-          model->RateOf({attendee});
+      absl::StatusOr<scheduling::MeetingRate> rate = model->RateOf({attendee});
       if (!rate.ok()) {
         return CurrencyError(
             "CURRENCY_NOT_CONVERTIBLE",

@@ -34,9 +34,7 @@ class ReportCurrency {
 
   // Amount `index` of the AmountTable in the report currency, in nanos (or
   // nanos per hour for an hourly cost). 0 for index -1.
-  __int128 Nanos(int index) const {
-    return index < 0 ? 0 : converted_[index];
-  }
+  __int128 Nanos(int index) const { return index < 0 ? 0 : converted_[index]; }
 
   // What attending for `time` at hourly cost `index` adds to a cost.
   CostSum CostOf(int index, absl::Duration time) const {

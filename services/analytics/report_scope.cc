@@ -32,9 +32,9 @@ void CheckNameFilter(const std::string& name, absl::string_view collection,
 Scope CheckScope(const av1::ReportScope& scope, bool present,
                  absl::string_view field, FieldErrors& errors) {
   Scope out;
-  out.interval = CheckReportInterval(scope.interval(),
-                                     present && scope.has_interval(),
-                                     absl::StrCat(field, ".interval"), errors);
+  out.interval =
+      CheckReportInterval(scope.interval(), present && scope.has_interval(),
+                          absl::StrCat(field, ".interval"), errors);
   CheckNameFilter(scope.team(), "teams", absl::StrCat(field, ".team"), errors);
   CheckNameFilter(scope.organizer(), "participants",
                   absl::StrCat(field, ".organizer"), errors);

@@ -1,0 +1,153 @@
+#ifndef SALESMEET_SERVICES_ANALYTICS_REPORT_TEST_FIXTURE_H_
+#define SALESMEET_SERVICES_ANALYTICS_REPORT_TEST_FIXTURE_H_
+
+// Builders for the meetings the change feed would carry and a read model
+// to apply them to, so report tests state their cases in a few lines and
+// check figures computed by hand.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/field_checks.h"
+#include "common/page_token.h"
+#include "salesmeet/scheduling/v1/meeting.pb.h"
+#include "services/analytics/read_model.h"
+#include "services/analytics/report_currency.h"
+#include "services/analytics/report_inputs.h"
+#include "services/scheduling/participant_lookup.h"
+
+namespace salesmeet::analytics::testing {
+
+// An instant given as local civil time in an IANA zone.
+inline absl::Time At(const char* zone, int year, int month, int day, int hour,
+                     int minute = 0) {
+  absl::TimeZone tz;
+  EXPECT_TRUE(absl::LoadTimeZone(zone, &tz)) << zone;
+  return absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, 0),
+                         tz);
+}
+
+inline google::type::Money Eur(int64_t units, int32_t nanos = 0) {
+  google::type::Money money;
+  money.set_currency_code("EUR");
+  money.set_units(units);
+  money.set_nanos(nanos);
+  return money;
+}
+
+// An employee attendee with their snapshot at booking.
+inline sv1::Attendee Employee(const std::string& id, const std::string& team,
+                              int64_t hourly_eur,
+                              tv1::Role role = tv1::SALES_REP) {
+  sv1::Attendee attendee;
+  attendee.set_participant(absl::StrCat("participants/", id));
+  attendee.set_response(sv1::ACCEPTED);
+  sv1::AttendeeSnapshot* snapshot = attendee.mutable_snapshot();
+  snapshot->set_kind(tv1::EMPLOYEE);
+  snapshot->set_role(role);
+  if (!team.empty()) snapshot->set_team(absl::StrCat("teams/", team));
+  *snapshot->mutable_hourly_cost() = Eur(hourly_eur);
+  return attendee;
+}
+
+// A customer contact attendee: costs nothing, makes a meeting
+// customer-facing.
+inline sv1::Attendee Customer(const std::string& id) {
+  sv1::Attendee attendee;
+  attendee.set_participant(absl::StrCat("participants/", id));
+  attendee.set_response(sv1::ACCEPTED);
+  attendee.mutable_snapshot()->set_kind(tv1::CUSTOMER_CONTACT);
+  return attendee;
+}
+
+// A scheduled single meeting organised by the first attendee, with its
+// audience derived from the attendees as scheduling derives it.
+inline sv1::Meeting Meeting(const std::string& id, absl::Time start,
+                            absl::Duration length,
+                            std::vector<sv1::Attendee> attendees,
+                            const std::string& time_zone = "UTC") {
+  sv1::Meeting meeting;
+  meeting.set_name(absl::StrCat("meetings/", id));
+  meeting.set_title(id);
+  meeting.set_purpose(sv1::STRATEGY);
+  meeting.set_format(sv1::VIDEO_CONFERENCE);
+  meeting.set_state(sv1::SCHEDULED);
+  meeting.set_time_zone(time_zone);
+  *meeting.mutable_start_time() = ToProtoTime(start);
+  *meeting.mutable_end_time() = ToProtoTime(start + length);
+  meeting.set_audience(sv1::INTERNAL);
+  for (sv1::Attendee& attendee : attendees) {
+    if (attendee.snapshot().kind() == tv1::CUSTOMER_CONTACT) {
+      meeting.set_audience(sv1::CUSTOMER_FACING);
+    }
+    *meeting.add_attendees() = std::move(attendee);
+  }
+  if (meeting.attendees_size() > 0) {
+    meeting.set_organizer(meeting.attendees(0).participant());
+  }
+  return meeting;
+}
+
+// The same meeting repeating by `rrule` (e.g. "FREQ=WEEKLY;COUNT=4") in
+// its time zone.
+inline sv1::Meeting Series(sv1::Meeting meeting, const std::string& rrule) {
+  meeting.mutable_recurrence()->set_rrule(rrule);
+  return meeting;
+}
+
+// Marks the meeting completed with `outcome` and an optional deal value.
+inline sv1::Meeting Completed(sv1::Meeting meeting, sv1::MeetingOutcome outcome,
+                              int64_t deal_eur = 0) {
+  meeting.set_state(sv1::COMPLETED);
+  meeting.set_outcome(outcome);
+  if (deal_eur != 0) *meeting.mutable_deal_value() = Eur(deal_eur);
+  return meeting;
+}
+
+// A read model with meetings applied, and the inputs a report reads,
+// computed the way the service computes them.
+class ReportTest : public ::testing::Test {
+ protected:
+  // The clock reports are evaluated at unless a test moves it.
+  absl::Time now_ = At("UTC", 2027, 6, 1, 12);
+
+  void Apply(const sv1::Meeting& meeting) {
+    ASSERT_TRUE(model_.Apply(meeting, now_).ok()) << meeting.name();
+  }
+
+  // Inputs over the current model; `people` may be null.
+  ReportInputs Inputs(const scheduling::ParticipantsByName* people = nullptr) {
+    absl::StatusOr<ReportCurrency> currency =
+        ReportCurrency::Resolve(model_.amounts(), nullptr);
+    EXPECT_TRUE(currency.ok()) << currency.status();
+    currency_ = std::make_unique<ReportCurrency>(*std::move(currency));
+    ReportInputs inputs{model_, *currency_};
+    inputs.freshness.set_as_of_sequence(42);
+    inputs.now = now_;
+    inputs.people = people;
+    inputs.page_tokens = &page_tokens_;
+    return inputs;
+  }
+
+  ReadModel model_;
+  std::unique_ptr<ReportCurrency> currency_;
+  PageTokenCodec page_tokens_{"test-secret", absl::Hours(24)};
+};
+
+// Money as a decimal string, "12.50 EUR", for readable assertions.
+inline std::string Show(const google::type::Money& money) {
+  return absl::StrCat(money.units(), ".",
+                      absl::StrFormat("%02d", money.nanos() / 10'000'000), " ",
+                      money.currency_code());
+}
+
+}  // namespace salesmeet::analytics::testing
+
+#endif  // SALESMEET_SERVICES_ANALYTICS_REPORT_TEST_FIXTURE_H_
