@@ -18,6 +18,9 @@ namespace salesmeet::analytics {
 namespace av1 = ::salesmeet::analytics::v1;
 
 struct ReportInputs {
+  ReportInputs(const ReadModel& model, const ReportCurrency& currency)
+      : model(model), currency(currency) {}
+
   const ReadModel& model;
   const ReportCurrency& currency;
   av1::Freshness freshness;

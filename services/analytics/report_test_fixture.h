@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/field_checks.h"
 #include "common/page_token.h"
+#include "salesmeet/analytics/v1/analytics_service.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
 #include "services/analytics/read_model.h"
 #include "services/analytics/report_currency.h"
@@ -146,6 +147,118 @@ inline std::string Show(const google::type::Money& money) {
   return absl::StrCat(money.units(), ".",
                       absl::StrFormat("%02d", money.nanos() / 10'000'000), " ",
                       money.currency_code());
+}
+
+// --- Participant records and occurrence exceptions (load and cadence
+// reports) ---
+
+// An employee's record as the participant service holds it now: Monday to
+// Friday 09:00-17:00 in `time_zone` (its default), and a weekly meeting
+// budget when `budget` is positive.
+inline participant::v1::Participant EmployeeRecord(
+    const std::string& id, const std::string& time_zone,
+    const std::string& team = "",
+    absl::Duration budget = absl::ZeroDuration()) {
+  participant::v1::Participant record;
+  record.set_name(absl::StrCat("participants/", id));
+  record.set_kind(tv1::EMPLOYEE);
+  record.set_role(tv1::SALES_REP);
+  if (!team.empty()) record.set_team(absl::StrCat("teams/", team));
+  record.set_time_zone(time_zone);
+  for (int day = google::type::MONDAY; day <= google::type::FRIDAY; ++day) {
+    type::v1::WorkingPeriod* period = record.add_working_hours();
+    period->set_day(static_cast<google::type::DayOfWeek>(day));
+    period->mutable_start_time()->set_hours(9);
+    period->mutable_end_time()->set_hours(17);
+  }
+  if (budget > absl::ZeroDuration()) {
+    *record.mutable_weekly_meeting_budget() = ToProtoDuration(budget);
+  }
+  return record;
+}
+
+inline void AddTimeOff(participant::v1::Participant& record, absl::Time start,
+                       absl::Time end) {
+  type::v1::Interval* interval = record.add_time_off()->mutable_interval();
+  *interval->mutable_start_time() = ToProtoTime(start);
+  *interval->mutable_end_time() = ToProtoTime(end);
+}
+
+// A customer contact's record: their account, owned by `owner_id`, to be
+// met every `cadence_days` days.
+inline participant::v1::Participant CustomerRecord(
+    const std::string& id, const std::string& owner_id, int cadence_days,
+    const std::string& account = "Acme GmbH") {
+  participant::v1::Participant record;
+  record.set_name(absl::StrCat("participants/", id));
+  record.set_kind(tv1::CUSTOMER_CONTACT);
+  record.set_time_zone("UTC");
+  participant::v1::CustomerProfile* profile = record.mutable_customer();
+  profile->set_account(account);
+  profile->set_lifecycle(tv1::EXISTING_CUSTOMER);
+  profile->set_account_owner(absl::StrCat("participants/", owner_id));
+  *profile->mutable_contact_cadence() =
+      ToProtoDuration(absl::Hours(24 * cadence_days));
+  return record;
+}
+
+inline void Put(scheduling::ParticipantsByName& people,
+                participant::v1::Participant record) {
+  std::string name = record.name();
+  people[name] = std::move(record);
+}
+
+// The attendee, having declined the meeting.
+inline sv1::Attendee Declined(sv1::Attendee attendee) {
+  attendee.set_response(sv1::DECLINED);
+  return attendee;
+}
+
+// Cancels the occurrence of a series that the rule puts at `original`.
+inline void CancelOccurrence(sv1::Meeting& meeting, absl::Time original) {
+  sv1::OccurrenceException* e = meeting.add_occurrence_exceptions();
+  *e->mutable_original_start_time() = ToProtoTime(original);
+  e->set_cancelled(true);
+}
+
+// Moves the occurrence the rule puts at `original` to [start, end).
+inline void MoveOccurrence(sv1::Meeting& meeting, absl::Time original,
+                           absl::Time start, absl::Time end) {
+  sv1::OccurrenceException* e = meeting.add_occurrence_exceptions();
+  *e->mutable_original_start_time() = ToProtoTime(original);
+  *e->mutable_start_time() = ToProtoTime(start);
+  *e->mutable_end_time() = ToProtoTime(end);
+}
+
+// --- Per-occurrence answers and scopes (cost, mix, top performers) ---
+
+// Records `id`'s answer for the one occurrence the rule puts at `original`,
+// in that occurrence's exception (added when there is none yet).
+inline void AnswerOccurrence(sv1::Meeting& meeting, absl::Time original,
+                             const std::string& id,
+                             sv1::ResponseStatus response) {
+  sv1::OccurrenceException* e = nullptr;
+  for (sv1::OccurrenceException& existing :
+       *meeting.mutable_occurrence_exceptions()) {
+    if (ToAbslTime(existing.original_start_time()) == original) e = &existing;
+  }
+  if (e == nullptr) {
+    e = meeting.add_occurrence_exceptions();
+    *e->mutable_original_start_time() = ToProtoTime(original);
+  }
+  sv1::OccurrenceResponse* r = e->add_responses();
+  r->set_attendee(absl::StrCat("participants/", id));
+  r->set_response(response);
+}
+
+// A report scope over [start, end), ISO weeks in `time_zone` when given.
+inline av1::ReportScope ScopeOver(absl::Time start, absl::Time end,
+                                  const std::string& time_zone = "") {
+  av1::ReportScope scope;
+  *scope.mutable_interval()->mutable_start_time() = ToProtoTime(start);
+  *scope.mutable_interval()->mutable_end_time() = ToProtoTime(end);
+  scope.set_time_zone(time_zone);
+  return scope;
 }
 
 }  // namespace salesmeet::analytics::testing

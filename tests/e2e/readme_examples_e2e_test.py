@@ -1,5 +1,5 @@
 """End-to-end test that README.md is true: every `grpcurl` example in it
-works against the real participant and scheduling services, in the README's
+works against the real participant, scheduling and analytics services, in the README's
 order, after the demo seed; and its flag tables agree with the flags the
 binaries define.
 
@@ -67,6 +67,7 @@ SEED_SCRIPT = REPO_ROOT / "scripts" / "seed_demo.py"
 README_ADDRESSES = {
     "localhost:50051": "participant",
     "localhost:50052": "scheduling",
+    "localhost:50053": "analytics",
 }
 ERRORS_SECTION = "Errors"
 DOMAIN = "salesmeet.dev"
@@ -686,9 +687,11 @@ def same_default(readme_cell, binary_default):
 # Which README table documents the flags of which source directory, and the
 # binaries that define those flags.
 FLAG_TABLES = {
-    "common/": ("Shared by every service:", ("participant", "scheduling")),
+    "common/": ("Shared by every service:",
+                ("participant", "scheduling", "analytics")),
     "services/participant/": ("participant:", ("participant",)),
     "services/scheduling/": ("scheduling:", ("scheduling",)),
+    "services/analytics/": ("analytics:", ("analytics",)),
 }
 FLAG_BINARIES = sorted({b for _, binaries in FLAG_TABLES.values()
                         for b in binaries})
@@ -727,8 +730,14 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
         scheduling = cls.start_service(
             "scheduling", {"db": db("scheduling"), "drain_grace": "0s",
                            "participant": participant.address})
+        analytics = cls.start_service(
+            "analytics", {"db": db("analytics"), "drain_grace": "0s",
+                          "scheduling": scheduling.address,
+                          "participant": participant.address,
+                          "feed_heartbeat": "1s"})
         cls.channels = {"participant": participant.channel(),
-                        "scheduling": scheduling.channel()}
+                        "scheduling": scheduling.channel(),
+                        "analytics": analytics.channel()}
         seed = subprocess.run(
             [sys.executable, str(SEED_SCRIPT),
              f"--participant={participant.address}",
@@ -755,8 +764,24 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
                 elif command.verb == "describe":
                     describe(channel, command.target)
                 else:
+                    if command.service == "analytics":
+                        self.wait_for_analytics()
                     self.check_invoke(channel, command,
                                       expected_outcome(command, commands))
+
+    def wait_for_analytics(self):
+        """Analytics follows scheduling's feed a moment behind; a report
+        example reads it once it has applied every change."""
+        from salesmeet.analytics.v1 import analytics_service_pb2 as asv
+        from salesmeet.analytics.v1 import analytics_service_pb2_grpc
+        stub = analytics_service_pb2_grpc.AnalyticsServiceStub(
+            self.channels["analytics"])
+
+        def caught_up():
+            status = stub.GetFeedStatus(asv.GetFeedStatusRequest(),
+                                        timeout=RPC_TIMEOUT)
+            return status.connected and status.pending_changes == 0
+        harness.wait_for(caught_up, 20, what="analytics to catch up")
 
     def check_list(self, channel, invoked_services):
         listed = harness.list_services(channel)
