@@ -32,18 +32,20 @@ std::string CanonicalQuery(const LoadQuery& query) {
 
 // The occurrences each employee attends, gathered in one pass.
 struct Attendance {
-  absl::string_view name;  // Points into the model or the query.
+  std::string name;
   std::vector<TimeSpan> spans;
   bool in_range = false;  // Attends a counted occurrence in the range.
 };
 
+// People by name, each looked up once per meeting rather than per
+// occurrence.
 struct AttendanceByName {
-  absl::flat_hash_map<absl::string_view, int> index;
+  absl::flat_hash_map<std::string, int> index;
   std::vector<Attendance> people;
 
   int IndexOf(absl::string_view name) {
     auto [it, added] = index.try_emplace(name, people.size());
-    if (added) people.emplace_back().name = name;
+    if (added) people.emplace_back().name = std::string(name);
     return it->second;
   }
   Attendance& operator[](absl::string_view name) {
@@ -51,10 +53,8 @@ struct AttendanceByName {
   }
 };
 
-// Attendance of the attendees the scope selects. Names point into the
-// model, which outlives the report.
-AttendanceByName CollectAttendance(const ReadModel& model,
-                                   const Scope& scope) {
+// Attendance of the attendees the scope selects.
+AttendanceByName CollectAttendance(const ReadModel& model, const Scope& scope) {
   const TimeSpan window = LoadCollectionWindow(scope.interval);
   AttendanceByName by_name;
   std::vector<std::pair<int, int>> selected;  // Attendee, person.
@@ -135,8 +135,7 @@ absl::StatusOr<av1::MeetingLoadReport> BuildLoadReport(
   std::vector<PersonLoad> rows;
   for (Attendance& person : attendance.people) {
     if (!person.in_range) continue;
-    const std::string participant(person.name);
-    rows.push_back(calculator.Compute(participant, record_of(participant),
+    rows.push_back(calculator.Compute(person.name, record_of(person.name),
                                       std::move(person.spans)));
   }
   std::sort(rows.begin(), rows.end(),

@@ -31,7 +31,7 @@ absl::StatusOr<LoadQuery> CheckLoadRequest(
 // The page of the report `query` asks for. INVALID_ARGUMENT naming
 // page_token when the token is forged, expired or from another query.
 // People missing from inputs.people (deleted since) get a row without
-// working hours (see ComputePersonLoad).
+// working hours (see LoadCalculator::Compute).
 absl::StatusOr<av1::MeetingLoadReport> BuildLoadReport(
     const LoadQuery& query, const ReportInputs& inputs);
 

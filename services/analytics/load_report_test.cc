@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -370,34 +369,6 @@ TEST_F(LoadReportTest, DefaultsAndPageSizeCap) {
   EXPECT_EQ(query->page_size, 1000);
   request.set_page_size(0);
   EXPECT_EQ(CheckLoadRequest(request)->page_size, 50);
-}
-
-TEST_F(LoadReportTest, DISABLED_BenchYearOf500) {
-  for (int p = 0; p < 500; ++p) {
-    Put(people_, EmployeeRecord(absl::StrCat("e", p), p % 2 ? "Europe/Rome" : "America/New_York", "t", absl::Hours(10)));
-    Put(people_, testing::CustomerRecord(absl::StrCat("c", p), absl::StrCat("e", p), 28));
-  }
-  for (int m = 0; m < 87000; ++m) {
-    const int d = m % 365, h = 8 + (m / 365) % 9;
-    Apply(Meeting(absl::StrCat("m", m), At("UTC", 2027, 1, 1, 0) + absl::Hours(24 * d + h), absl::Hours(1),
-                  {Employee(absl::StrCat("e", m % 500), "t", 100), Employee(absl::StrCat("e", (m * 7 + 3) % 500), "t", 100), testing::Customer(absl::StrCat("c", (m * 13) % 500))}));
-  }
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(Request(At("UTC", 2027, 1, 1, 0), At("UTC", 2028, 1, 1, 0)));
-  ReportInputs inputs = Inputs(&people_);
-  for (int i = 0; i < 3; ++i) {
-    absl::Time b0 = absl::Now();
-    int64_t n = 0;
-    const TimeSpan w{At("UTC", 2026, 12, 20, 0), At("UTC", 2028, 1, 9, 0)};
-    model_.ForEachMeeting([&](const MeetingFacts& m) {
-      if (m.OutsideOf(w)) return;
-      n += m.attendees().size();
-      m.ForEachOccurrence(w, [&](const OccurrenceFacts& o) { n += m.Attends(o, 0); });
-    });
-    std::cerr << "bare pass " << absl::Now() - b0 << " " << n << "\n";
-    absl::Time t0 = absl::Now();
-    auto r = BuildLoadReport(*query, inputs);
-    std::cerr << "load " << absl::Now() - t0 << " rows " << r->total_size() << "\n";
-  }
 }
 
 }  // namespace

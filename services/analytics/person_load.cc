@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/field_checks.h"
 #include "services/scheduling/weekly_load.h"
@@ -72,15 +73,12 @@ std::vector<TimeSpan> Subtract(const std::vector<TimeSpan>& from,
   return out;
 }
 
-// Working time, meeting share, focus and outside-hours figures.
-void AddWorkingFigures(const scheduling::Availability& hours,
+// Working time, meeting share, focus and outside-hours figures, from the
+// working time in `wide` (the range widened by the focus minimum).
+void AddWorkingFigures(const std::vector<TimeSpan>& wide_working,
                        const std::vector<TimeSpan>& spans, TimeSpan range,
-                       absl::Duration focus_minimum,
+                       TimeSpan wide, absl::Duration focus_minimum,
                        av1::ParticipantLoad& row) {
-  // A free block is judged by its whole length, so look past the range's
-  // ends by the minimum: a block reaching that far is long enough anyway.
-  const TimeSpan wide{range.start - focus_minimum, range.end + focus_minimum};
-  const std::vector<TimeSpan> wide_working = hours.WorkingSpans(wide);
   const std::vector<TimeSpan> working = UnionWithin(wide_working, range);
   const absl::Duration working_time = Total(working);
   *row.mutable_working_time() = ToProtoDuration(working_time);
@@ -114,26 +112,50 @@ void AddWorkingFigures(const scheduling::Availability& hours,
   *row.mutable_outside_working_hours_time() = ToProtoDuration(outside);
 }
 
-// The weeks the range touches in `zone` whose whole meeting time exceeds
-// `budget`; returns the excess added up.
+// The weeks the range touches in `zone` whose whole meeting time, from
+// `spans` (sorted by start), exceeds `budget`; returns the excess added up.
+// Weeks are scheduling's (IsoWeekOf, WeekStart). Their bounds are found
+// once per person rather than per span as WeeklyTotals does, which
+// matters with a year of meetings.
 absl::Duration AddWeeksOverBudget(const std::vector<TimeSpan>& spans,
                                   absl::TimeZone zone, TimeSpan range,
                                   absl::Duration budget,
                                   av1::ParticipantLoad& row) {
-  const IsoWeekKey first =
-      scheduling::IsoWeekOf(absl::ToCivilDay(range.start, zone));
-  const IsoWeekKey last = scheduling::IsoWeekOf(
-      absl::ToCivilDay(range.end - absl::Nanoseconds(1), zone));
+  struct Week {
+    IsoWeekKey key;
+    TimeSpan span;
+    absl::Duration total;
+  };
+  std::vector<Week> weeks;
+  absl::CivilDay day = absl::ToCivilDay(range.start, zone);
+  IsoWeekKey key = scheduling::IsoWeekOf(day);
+  absl::Time start = scheduling::WeekStart(key, zone);
+  while (start < range.end) {
+    day += 7;
+    const IsoWeekKey next = scheduling::IsoWeekOf(day);
+    const absl::Time end = scheduling::WeekStart(next, zone);
+    weeks.push_back({key, {start, end}, absl::ZeroDuration()});
+    key = next;
+    start = end;
+  }
+  for (const TimeSpan& span : spans) {
+    auto it = std::upper_bound(
+        weeks.begin(), weeks.end(), span.start,
+        [](absl::Time t, const Week& w) { return t < w.span.end; });
+    for (; it != weeks.end() && it->span.start < span.end; ++it) {
+      it->total += Clip(span, it->span).length();
+    }
+  }
   absl::Duration over;
-  for (const auto& [week, total] : scheduling::WeeklyTotals(spans, zone)) {
-    if (week < first || last < week || total <= budget) continue;
+  for (const Week& week : weeks) {
+    if (week.total <= budget) continue;
     av1::WeekOverBudget* entry = row.add_weeks_over_budget();
-    entry->mutable_week()->set_year(week.year);
-    entry->mutable_week()->set_week(week.week);
-    *entry->mutable_meeting_time() = ToProtoDuration(total);
+    entry->mutable_week()->set_year(week.key.year);
+    entry->mutable_week()->set_week(week.key.week);
+    *entry->mutable_meeting_time() = ToProtoDuration(week.total);
     *entry->mutable_budget() = ToProtoDuration(budget);
-    *entry->mutable_excess() = ToProtoDuration(total - budget);
-    over += total - budget;
+    *entry->mutable_excess() = ToProtoDuration(week.total - budget);
+    over += week.total - budget;
   }
   return over;
 }
@@ -144,10 +166,38 @@ TimeSpan LoadCollectionWindow(TimeSpan range) {
   return {range.start - kWeekMargin, range.end + kWeekMargin};
 }
 
-PersonLoad ComputePersonLoad(const std::string& name,
-                             const pv1::Participant* record,
-                             std::vector<TimeSpan> spans, TimeSpan range,
-                             absl::Duration focus_block_minimum) {
+LoadCalculator::LoadCalculator(TimeSpan range,
+                               absl::Duration focus_block_minimum)
+    : range_(range),
+      focus_minimum_(focus_block_minimum),
+      wide_{range.start - focus_block_minimum,
+            range.end + focus_block_minimum} {}
+
+const std::vector<TimeSpan>& LoadCalculator::ScheduledSpans(
+    const pv1::Participant& record) {
+  std::string key = record.time_zone();
+  for (const auto& p : record.working_hours()) {
+    absl::StrAppend(&key, ";", p.day(), " ", p.start_time().hours(), ":",
+                    p.start_time().minutes(), ":", p.start_time().seconds(),
+                    "-", p.end_time().hours(), ":", p.end_time().minutes(), ":",
+                    p.end_time().seconds());
+  }
+  auto it = scheduled_.find(key);
+  if (it != scheduled_.end()) return it->second;
+  pv1::Participant hours_only;
+  hours_only.set_time_zone(record.time_zone());
+  *hours_only.mutable_working_hours() = record.working_hours();
+  // The zone was read already: this cannot fail.
+  absl::StatusOr<scheduling::Availability> hours =
+      scheduling::Availability::ForParticipant(hours_only);
+  std::vector<TimeSpan> spans;
+  if (hours.ok()) spans = hours->WorkingSpans(wide_);
+  return scheduled_.emplace(std::move(key), std::move(spans)).first->second;
+}
+
+PersonLoad LoadCalculator::Compute(const std::string& name,
+                                   const pv1::Participant* record,
+                                   std::vector<TimeSpan> spans) {
   std::sort(spans.begin(), spans.end(),
             [](const TimeSpan& a, const TimeSpan& b) {
               return a.start < b.start || (a.start == b.start && a.end < b.end);
@@ -157,7 +207,7 @@ PersonLoad ComputePersonLoad(const std::string& name,
   row.set_participant(name);
   absl::Duration meeting_time;
   for (const TimeSpan& span : spans) {
-    const TimeSpan inside = Clip(span, range);
+    const TimeSpan inside = Clip(span, range_);
     if (inside.start < inside.end) meeting_time += inside.length();
   }
   *row.mutable_meeting_time() = ToProtoDuration(meeting_time);
@@ -175,13 +225,16 @@ PersonLoad ComputePersonLoad(const std::string& name,
   row.set_time_zone(hours.has_value() ? record->time_zone() : "UTC");
   if (!hours.has_value()) return out;
 
-  AddWorkingFigures(*hours, spans, range, focus_block_minimum, row);
+  // Working time is the weekly hours minus time off, as WorkingSpans has it.
+  const std::vector<TimeSpan> wide_working =
+      Subtract(ScheduledSpans(*record), hours->TimeOffSpans(wide_));
+  AddWorkingFigures(wide_working, spans, range_, wide_, focus_minimum_, row);
   if (record->has_weekly_meeting_budget()) {
     const absl::Duration budget =
         ToAbslDuration(record->weekly_meeting_budget());
     *row.mutable_weekly_budget() = record->weekly_meeting_budget();
     out.over_budget =
-        AddWeeksOverBudget(spans, hours->zone(), range, budget, row);
+        AddWeeksOverBudget(spans, hours->zone(), range_, budget, row);
   }
   *row.mutable_over_budget_time() = ToProtoDuration(out.over_budget);
   return out;

@@ -3,7 +3,8 @@
 
 // One employee's row of the meeting load report: their attended meetings
 // set against their working hours, time off and weekly budget, in their own
-// time zone, with scheduling's arithmetic (Availability, WeeklyTotals).
+// time zone, with scheduling's arithmetic (Availability, IsoWeekOf,
+// WeekStart).
 
 #include <string>
 #include <vector>
