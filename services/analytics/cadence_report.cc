@@ -67,9 +67,12 @@ std::vector<ContactHistory> SelectContacts(
 void ReadHistories(const ReadModel& model, TimeSpan interval,
                    absl::Time evaluation,
                    std::vector<ContactHistory>& contacts) {
-  absl::flat_hash_map<absl::string_view, int> index;
+  // Contact by NameTable index; contacts the model never saw have no
+  // history to find.
+  std::vector<int> contact_of_name(model.names().size(), -1);
   for (int i = 0; i < static_cast<int>(contacts.size()); ++i) {
-    index.emplace(*contacts[i].name, i);
+    const int known = model.names().Find(*contacts[i].name);
+    if (known >= 0) contact_of_name[known] = i;
   }
   const TimeSpan window{absl::InfinitePast(), evaluation + kLookAhead};
   std::vector<std::pair<int, int>> selected;  // Attendee, contact.
@@ -81,8 +84,8 @@ void ReadHistories(const ReadModel& model, TimeSpan interval,
     }
     selected.clear();
     for (int a = 0; a < static_cast<int>(meeting.attendees().size()); ++a) {
-      auto it = index.find(meeting.attendees()[a].participant);
-      if (it != index.end()) selected.emplace_back(a, it->second);
+      const int contact = contact_of_name[meeting.attendees()[a].participant];
+      if (contact >= 0) selected.emplace_back(a, contact);
     }
     if (selected.empty()) return;
     meeting.ForEachOccurrence(window, [&](const OccurrenceFacts& occurrence) {

@@ -83,8 +83,9 @@ bool KeyedByName(av1::CostDimension dimension) {
 class CostTally {
  public:
   CostTally(av1::CostDimension group_by, const Scope& scope,
-            const ReportCurrency& currency)
-      : group_by_(group_by), currency_(currency) {
+            const ReportCurrency& currency, const NameTable& names)
+      : group_by_(group_by), currency_(currency), names_(names) {
+    if (KeyedByName(group_by)) slot_of_name_.assign(names.size(), -1);
     if (group_by == av1::ISO_WEEK) {
       weeks_ = WeeksOf(scope.interval, scope.zone);
       groups_.resize(weeks_.keys.size());
@@ -98,7 +99,9 @@ class CostTally {
   // Adds the selected employees' time and cost over `piece` to `group`.
   void AddAttendance(const CountedOccurrence& counted, absl::Duration piece,
                      GroupSum& group) const;
-  GroupSum& Keyed(absl::string_view key);
+  // The group of a participant or team, by NameTable index (-1: none).
+  GroupSum& Keyed(int name);
+  const std::string& KeyName(int index) const;
   GroupSum& ByValue(int value);
   void AddByWeek(const CountedOccurrence& counted);
   void SetKey(int index, av1::CostGroup& group) const;
@@ -111,8 +114,10 @@ class CostTally {
   CostSum internal_cost_ = 0;
   CostSum customer_facing_cost_ = 0;
   std::vector<GroupSum> groups_;
-  std::vector<absl::string_view> keys_;  // Of keyed groups, by index.
-  absl::flat_hash_map<absl::string_view, int> index_;
+  const NameTable& names_;
+  std::vector<int> keys_;          // Of keyed groups: their name index.
+  std::vector<int> slot_of_name_;  // Name index -> group, or -1.
+  int slot_of_no_name_ = -1;
   ReportWeeks weeks_;
 };
 
@@ -126,13 +131,19 @@ void CostTally::AddAttendance(const CountedOccurrence& counted,
   }
 }
 
-GroupSum& CostTally::Keyed(absl::string_view key) {
-  auto [it, added] = index_.try_emplace(key, groups_.size());
-  if (added) {
+GroupSum& CostTally::Keyed(int name) {
+  int& slot = name < 0 ? slot_of_no_name_ : slot_of_name_[name];
+  if (slot < 0) {
+    slot = static_cast<int>(groups_.size());
     groups_.emplace_back();
-    keys_.push_back(key);
+    keys_.push_back(name);
   }
-  return groups_[it->second];
+  return groups_[slot];
+}
+
+const std::string& CostTally::KeyName(int index) const {
+  static const std::string* const kNone = new std::string();
+  return keys_[index] < 0 ? *kNone : names_[keys_[index]];
 }
 
 GroupSum& CostTally::ByValue(int value) {
@@ -203,13 +214,13 @@ void CostTally::AddByWeek(const CountedOccurrence& counted) {
 void CostTally::SetKey(int index, av1::CostGroup& group) const {
   switch (group_by_) {
     case av1::TEAM:
-      group.set_team(std::string(keys_[index]));
+      group.set_team(KeyName(index));
       break;
     case av1::ORGANIZER:
-      group.set_organizer(std::string(keys_[index]));
+      group.set_organizer(KeyName(index));
       break;
     case av1::PARTICIPANT:
-      group.set_participant(std::string(keys_[index]));
+      group.set_participant(KeyName(index));
       break;
     case av1::PURPOSE:
       group.set_purpose(static_cast<sv1::MeetingPurpose>(index));
@@ -259,7 +270,7 @@ av1::CostReport CostTally::Write() const {
     const bool by_name = KeyedByName(group_by_);
     std::sort(order.begin(), order.end(), [&](int a, int b) {
       if (cents[a] != cents[b]) return cents[a] > cents[b];
-      return by_name ? keys_[a] < keys_[b] : a < b;
+      return by_name ? KeyName(a) < KeyName(b) : a < b;
     });
   }
   for (int i : order) {
@@ -300,8 +311,9 @@ absl::StatusOr<CostQuery> CheckCostRequest(
 
 av1::CostReport BuildCostReport(const CostQuery& query,
                                 const ReportInputs& inputs) {
-  CostTally tally(query.group_by, query.scope, inputs.currency);
-  CountedOccurrences(query.scope)
+  const NameTable& names = inputs.model.names();
+  CostTally tally(query.group_by, query.scope, inputs.currency, names);
+  CountedOccurrences(query.scope, names)
       .ForEach(inputs.model,
                [&](const CountedOccurrence& counted) { tally.Add(counted); });
   av1::CostReport report = tally.Write();

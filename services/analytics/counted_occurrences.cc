@@ -4,6 +4,20 @@
 
 namespace salesmeet::analytics {
 
+int NameFilter(const std::string& name, const NameTable& names) {
+  if (name.empty()) return kAnyone;
+  const int index = names.Find(name);
+  return index < 0 ? kNobody : index;
+}
+
+CountedOccurrences::CountedOccurrences(const Scope& scope,
+                                       const NameTable& names)
+    : scope_(scope),
+      organizer_(NameFilter(scope.organizer, names)),
+      team_(NameFilter(scope.team, names)),
+      participant_(NameFilter(scope.participant, names)) {}
+
+
 void CountedOccurrences::ForEach(
     const ReadModel& model,
     absl::FunctionRef<void(const CountedOccurrence&)> visit) {
@@ -14,9 +28,7 @@ void CountedOccurrences::ForEach(
 void CountedOccurrences::ForEachOf(
     const MeetingFacts& meeting,
     absl::FunctionRef<void(const CountedOccurrence&)> visit) {
-  if (!scope_.organizer.empty() && meeting.organizer() != scope_.organizer) {
-    return;
-  }
+  if (organizer_ != kAnyone && meeting.organizer() != organizer_) return;
   if (meeting.OutsideOf(scope_.interval)) return;
   meeting_ = &meeting;
   visit_ = &visit;
@@ -28,14 +40,14 @@ void CountedOccurrences::ForEachOf(
 
 void CountedOccurrences::Visit(const OccurrenceFacts& occurrence) {
   const MeetingFacts& meeting = *meeting_;
-  const std::vector<AttendeeFacts>& all = meeting.attendees();
+  const MeetingFacts::Attendees& all = meeting.attendees();
   attendees_.clear();
   for (int i = 0; i < static_cast<int>(all.size()); ++i) {
     if (Selected(all[i]) && meeting.Attends(occurrence, i)) {
       attendees_.push_back(i);
     }
   }
-  const bool filtered = !scope_.team.empty() || !scope_.participant.empty();
+  const bool filtered = team_ != kAnyone || participant_ != kAnyone;
   if (filtered && attendees_.empty()) return;
   const TimeSpan& range = scope_.interval;
   const TimeSpan in_range{std::max(occurrence.span.start, range.start),
@@ -44,9 +56,8 @@ void CountedOccurrences::Visit(const OccurrenceFacts& occurrence) {
 }
 
 bool CountedOccurrences::Selected(const AttendeeFacts& attendee) const {
-  return (scope_.team.empty() || attendee.team == scope_.team) &&
-         (scope_.participant.empty() ||
-          attendee.participant == scope_.participant);
+  return (team_ == kAnyone || attendee.team == team_) &&
+         (participant_ == kAnyone || attendee.participant == participant_);
 }
 
 }  // namespace salesmeet::analytics

@@ -26,6 +26,13 @@ struct CountedOccurrence {
   const std::vector<int>& attendees;
 };
 
+// A scope's name filter (team, organizer, participant) as a NameTable
+// index: kAnyone when not set, kNobody when the model has never seen the
+// name (so nothing passes), otherwise the name's index.
+inline constexpr int kAnyone = -1;
+inline constexpr int kNobody = -2;
+int NameFilter(const std::string& name, const NameTable& names);
+
 // Walks the counted occurrences of a scope: every occurrence that happens
 // (cancellations and moves applied) and overlaps the interval, of a meeting
 // that passes the organizer filter. With a team or participant filter, only
@@ -33,8 +40,9 @@ struct CountedOccurrence {
 // so one walker serves one report at a time.
 class CountedOccurrences {
  public:
-  // `scope` must outlive the walker.
-  explicit CountedOccurrences(const Scope& scope) : scope_(scope) {}
+  // `scope` must outlive the walker; `names` is the model's NameTable,
+  // which the scope's filters are looked up in once.
+  CountedOccurrences(const Scope& scope, const NameTable& names);
   CountedOccurrences(const CountedOccurrences&) = delete;
   CountedOccurrences& operator=(const CountedOccurrences&) = delete;
 
@@ -53,6 +61,9 @@ class CountedOccurrences {
   bool Selected(const AttendeeFacts& attendee) const;
 
   const Scope& scope_;
+  const int organizer_;
+  const int team_;
+  const int participant_;
   // The meeting being walked and where its occurrences go.
   const MeetingFacts* meeting_ = nullptr;
   const absl::FunctionRef<void(const CountedOccurrence&)>* visit_ = nullptr;

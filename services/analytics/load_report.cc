@@ -1,6 +1,7 @@
 #include "services/analytics/load_report.h"
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
+#include "services/analytics/counted_occurrences.h"
 #include "services/analytics/person_load.h"
 #include "services/analytics/report_pages.h"
 
@@ -18,6 +20,8 @@ constexpr char kReport[] = "GetMeetingLoadReport";
 constexpr absl::Duration kDefaultFocusBlock = absl::Hours(2);
 constexpr absl::Duration kShortestFocusBlock = absl::Minutes(30);
 constexpr absl::Duration kLongestFocusBlock = absl::Hours(8);
+// Below this many rows a second thread costs more than it saves.
+constexpr size_t kRowsWorthAThread = 64;
 
 // Every request field but page size and token, for sealing page tokens.
 std::string CanonicalQuery(const LoadQuery& query) {
@@ -33,45 +37,58 @@ std::string CanonicalQuery(const LoadQuery& query) {
 // The occurrences each employee attends, gathered in one pass.
 struct Attendance {
   std::string name;
-  std::vector<TimeSpan> spans;
+  std::vector<SpanSeconds> spans;
   bool in_range = false;  // Attends a counted occurrence in the range.
 };
 
-// People by name, each looked up once per meeting rather than per
-// occurrence.
+// People by their NameTable index, each looked up once per meeting rather
+// than per occurrence; people the model has never seen (a participant
+// filter without meetings) by name.
 struct AttendanceByName {
-  absl::flat_hash_map<std::string, int> index;
+  explicit AttendanceByName(const NameTable& names)
+      : names(names), slot_of_name(names.size(), -1) {}
+
+  const NameTable& names;
+  std::vector<int> slot_of_name;
+  absl::flat_hash_map<std::string, int> unseen;
   std::vector<Attendance> people;
 
-  int IndexOf(absl::string_view name) {
-    auto [it, added] = index.try_emplace(name, people.size());
-    if (added) people.emplace_back().name = std::string(name);
-    return it->second;
+  int IndexOf(int name) {
+    int& slot = slot_of_name[name];
+    if (slot < 0) {
+      slot = static_cast<int>(people.size());
+      people.emplace_back().name = names[name];
+    }
+    return slot;
   }
   Attendance& operator[](absl::string_view name) {
-    return people[IndexOf(name)];
+    if (const int known = names.Find(name); known >= 0) {
+      return people[IndexOf(known)];
+    }
+    auto [it, added] = unseen.try_emplace(name, people.size());
+    if (added) people.emplace_back().name = std::string(name);
+    return people[it->second];
   }
 };
 
 // Attendance of the attendees the scope selects.
 AttendanceByName CollectAttendance(const ReadModel& model, const Scope& scope) {
   const TimeSpan window = LoadCollectionWindow(scope.interval);
-  AttendanceByName by_name;
+  AttendanceByName by_name(model.names());
+  const int organizer = NameFilter(scope.organizer, model.names());
+  const int team = NameFilter(scope.team, model.names());
+  const int participant = NameFilter(scope.participant, model.names());
   std::vector<std::pair<int, int>> selected;  // Attendee, person.
   model.ForEachMeeting([&](const MeetingFacts& meeting) {
-    if (!scope.organizer.empty() && meeting.organizer() != scope.organizer) {
-      return;
-    }
+    if (organizer != kAnyone && meeting.organizer() != organizer) return;
     if (meeting.OutsideOf(window)) return;
     selected.clear();
-    const std::vector<AttendeeFacts>& attendees = meeting.attendees();
+    const MeetingFacts::Attendees& attendees = meeting.attendees();
     for (int i = 0; i < static_cast<int>(attendees.size()); ++i) {
       const AttendeeFacts& a = attendees[i];
       if (!a.employee()) continue;
-      if (!scope.team.empty() && a.team != scope.team) continue;
-      if (!scope.participant.empty() && a.participant != scope.participant) {
-        continue;
-      }
+      if (team != kAnyone && a.team != team) continue;
+      if (participant != kAnyone && a.participant != participant) continue;
       selected.emplace_back(i, by_name.IndexOf(a.participant));
     }
     if (selected.empty()) return;
@@ -80,7 +97,8 @@ AttendanceByName CollectAttendance(const ReadModel& model, const Scope& scope) {
       for (const auto& [index, person] : selected) {
         if (!meeting.Attends(occurrence, index)) continue;
         Attendance& attendance = by_name.people[person];
-        attendance.spans.push_back(occurrence.span);
+        attendance.spans.push_back({absl::ToUnixSeconds(occurrence.span.start),
+                                    absl::ToUnixSeconds(occurrence.span.end)});
         attendance.in_range |= in_range;
       }
     });
@@ -131,12 +149,27 @@ absl::StatusOr<av1::MeetingLoadReport> BuildLoadReport(
     }
   }
 
-  LoadCalculator calculator(scope.interval, query.focus_block_minimum);
-  std::vector<PersonLoad> rows;
+  std::vector<Attendance*> listed;
   for (Attendance& person : attendance.people) {
-    if (!person.in_range) continue;
-    rows.push_back(calculator.Compute(person.name, record_of(person.name),
-                                      std::move(person.spans)));
+    if (person.in_range) listed.push_back(&person);
+  }
+  // Rows are independent: the second half is computed on another thread,
+  // which halves the report's latency on a machine with a spare core.
+  std::vector<PersonLoad> rows(listed.size());
+  auto compute = [&](size_t begin, size_t end) {
+    LoadCalculator calculator(scope.interval, query.focus_block_minimum);
+    for (size_t i = begin; i < end; ++i) {
+      rows[i] = calculator.Compute(listed[i]->name, record_of(listed[i]->name),
+                                   std::move(listed[i]->spans));
+    }
+  };
+  const size_t half = listed.size() / 2;
+  if (listed.size() >= kRowsWorthAThread) {
+    std::thread helper(compute, half, listed.size());
+    compute(0, half);
+    helper.join();
+  } else {
+    compute(0, listed.size());
   }
   std::sort(rows.begin(), rows.end(),
             [](const PersonLoad& a, const PersonLoad& b) {

@@ -24,13 +24,20 @@ bool Bounded(const std::string& rrule) {
          absl::StrContains(rrule, "UNTIL=");
 }
 
+// The index of `participant` among the meeting's attendees, or -1.
+int AttendeeIndex(const sv1::Meeting& meeting, const std::string& participant) {
+  for (int i = 0; i < meeting.attendees_size(); ++i) {
+    if (meeting.attendees(i).participant() == participant) return i;
+  }
+  return -1;
+}
+
 // The occurrences of `meeting` that happen and overlap `window`, with each
 // attendee's answers for single occurrences attached by attendee index.
-std::vector<OccurrenceFacts> ExpandFacts(
+absl::InlinedVector<OccurrenceFacts, 1> ExpandFacts(
     const sv1::Meeting& meeting, const scheduling::Recurrence& series,
-    const absl::flat_hash_map<std::string, int>& attendee_index,
     TimeSpan window) {
-  std::vector<OccurrenceFacts> out;
+  absl::InlinedVector<OccurrenceFacts, 1> out;
   for (const scheduling::MeetingOccurrence& o : scheduling::ExpandOccurrences(
            meeting, series, window, /*include_cancelled=*/false)) {
     OccurrenceFacts occurrence;
@@ -40,10 +47,10 @@ std::vector<OccurrenceFacts> ExpandFacts(
       const sv1::OccurrenceException* exception =
           scheduling::FindException(meeting, o.time.original_start);
       for (const sv1::OccurrenceResponse& r : exception->responses()) {
-        auto it = attendee_index.find(r.attendee());
-        if (it == attendee_index.end()) continue;
+        const int index = AttendeeIndex(meeting, r.attendee());
+        if (index < 0) continue;
         occurrence.declined_overrides.emplace_back(
-            it->second, r.response() == sv1::DECLINED);
+            index, r.response() == sv1::DECLINED);
       }
     }
     out.push_back(std::move(occurrence));
@@ -53,6 +60,17 @@ std::vector<OccurrenceFacts> ExpandFacts(
 
 }  // namespace
 
+int NameTable::Intern(absl::string_view name) {
+  auto [it, added] = index_.try_emplace(name, names_.size());
+  if (added) names_.emplace_back(name);
+  return it->second;
+}
+
+int NameTable::Find(absl::string_view name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? -1 : it->second;
+}
+
 int AmountTable::Intern(const BookedAmount& amount) {
   auto [it, added] = index_.try_emplace(amount, amounts_.size());
   if (added) amounts_.push_back(amount);
@@ -60,14 +78,15 @@ int AmountTable::Intern(const BookedAmount& amount) {
 }
 
 absl::StatusOr<MeetingFacts> MeetingFacts::FromMeeting(
-    const sv1::Meeting& meeting, absl::Time now, AmountTable& amounts) {
+    const sv1::Meeting& meeting, absl::Time now, AmountTable& amounts,
+    NameTable& names) {
   absl::StatusOr<scheduling::Recurrence> series =
       scheduling::StoredSeriesOf(meeting);
   if (!series.ok()) return series.status();
 
   MeetingFacts facts;
   facts.name_ = meeting.name();
-  facts.organizer_ = meeting.organizer();
+  facts.organizer_ = names.Intern(meeting.organizer());
   facts.purpose_ = meeting.purpose();
   facts.format_ = meeting.format();
   facts.audience_ = meeting.audience();
@@ -81,27 +100,28 @@ absl::StatusOr<MeetingFacts> MeetingFacts::FromMeeting(
 
   for (const sv1::Attendee& attendee : meeting.attendees()) {
     AttendeeFacts a;
-    a.participant = attendee.participant();
+    a.participant = names.Intern(attendee.participant());
     a.kind = attendee.snapshot().kind();
     a.role = attendee.snapshot().role();
-    a.team = attendee.snapshot().team();
+    if (!attendee.snapshot().team().empty()) {
+      a.team = names.Intern(attendee.snapshot().team());
+    }
     if (a.employee() && attendee.snapshot().has_hourly_cost()) {
       a.hourly_cost = InternMoney(attendee.snapshot().hourly_cost(), amounts);
     }
     a.declined = attendee.response() == sv1::DECLINED;
-    facts.attendee_index_.emplace(a.participant, facts.attendees_.size());
     facts.attendees_.push_back(std::move(a));
   }
 
   const bool bounded = Bounded(meeting.recurrence().rrule());
   if (bounded) {
     facts.occurrences_ =
-        ExpandFacts(meeting, *series, facts.attendee_index_,
+        ExpandFacts(meeting, *series,
                     {absl::InfinitePast(), absl::InfiniteFuture()});
   } else {
     facts.expanded_until_ = std::max(now, facts.start_time_) + kExpansionAhead;
     facts.occurrences_ =
-        ExpandFacts(meeting, *series, facts.attendee_index_,
+        ExpandFacts(meeting, *series,
                     {absl::InfinitePast(), facts.expanded_until_});
     facts.source_ = std::make_shared<const sv1::Meeting>(meeting);
     facts.series_ =
@@ -118,8 +138,9 @@ absl::StatusOr<MeetingFacts> MeetingFacts::FromMeeting(
   return facts;
 }
 
-std::vector<OccurrenceFacts> MeetingFacts::Expand(TimeSpan window) const {
-  return ExpandFacts(*source_, *series_, attendee_index_, window);
+absl::InlinedVector<OccurrenceFacts, 1> MeetingFacts::Expand(
+    TimeSpan window) const {
+  return ExpandFacts(*source_, *series_, window);
 }
 
 void MeetingFacts::ForEachOccurrence(

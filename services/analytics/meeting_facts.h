@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/type/money.pb.h"
@@ -56,12 +58,30 @@ class AmountTable {
   absl::flat_hash_map<BookedAmount, int> index_;
 };
 
+// The resource names the projection has seen (participants, teams), each
+// stored once and named by its index: facts hold small integers that
+// reports compare and group by without hashing strings. Indexes never
+// change; the table only grows.
+class NameTable {
+ public:
+  // The index of `name`, adding it when new.
+  int Intern(absl::string_view name);
+  // The index of `name`, or -1 when it was never seen.
+  int Find(absl::string_view name) const;
+  const std::string& operator[](int index) const { return names_[index]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  std::vector<std::string> names_;
+  absl::flat_hash_map<std::string, int> index_;
+};
+
 // One attendee with their snapshot at booking.
 struct AttendeeFacts {
-  std::string participant;  // "participants/{id}".
+  int participant = -1;  // "participants/{id}", in the NameTable.
   tv1::ParticipantKind kind = tv1::PARTICIPANT_KIND_UNSPECIFIED;
   tv1::Role role = tv1::ROLE_UNSPECIFIED;
-  std::string team;  // "teams/{id}" or empty.
+  int team = -1;  // "teams/{id}" in the NameTable, or -1 for none.
   // Index of the hourly cost in the AmountTable; -1 when they cost nothing
   // (not an employee, or an employee without an hourly cost).
   int hourly_cost = -1;
@@ -76,7 +96,8 @@ struct OccurrenceFacts {
   absl::Time original_start;
   TimeSpan span;
   // Attendees (by index) whose answer for this occurrence alone overrides
-  // their answer to the meeting: true when they declined it.
+  // their answer to the meeting: true when they declined it. Usually empty,
+  // which costs no allocation.
   std::vector<std::pair<int, bool>> declined_overrides;
 };
 
@@ -87,15 +108,17 @@ class MeetingFacts {
   // reports reaching past it expand the series on demand.
   static constexpr absl::Duration kExpansionAhead = absl::Hours(24 * 365 * 2);
 
-  // The facts of `meeting` (not cancelled), as of `now`. Amounts are
-  // interned in `amounts`. INVALID_ARGUMENT when the meeting's timing cannot
-  // be read (scheduling never sends such a meeting).
+  // The facts of `meeting` (not cancelled), as of `now`. Amounts and names
+  // are interned in the tables. INVALID_ARGUMENT when the meeting's timing
+  // cannot be read (scheduling never sends such a meeting).
   static absl::StatusOr<MeetingFacts> FromMeeting(const sv1::Meeting& meeting,
                                                   absl::Time now,
-                                                  AmountTable& amounts);
+                                                  AmountTable& amounts,
+                                                  NameTable& names);
 
   const std::string& name() const { return name_; }
-  const std::string& organizer() const { return organizer_; }
+  // The organizer's index in the NameTable.
+  int organizer() const { return organizer_; }
   sv1::MeetingPurpose purpose() const { return purpose_; }
   sv1::MeetingFormat format() const { return format_; }
   sv1::Audience audience() const { return audience_; }
@@ -107,7 +130,8 @@ class MeetingFacts {
   absl::Time start_time() const { return start_time_; }
   bool recurring() const { return recurring_; }
   bool customer_facing() const { return audience_ == sv1::CUSTOMER_FACING; }
-  const std::vector<AttendeeFacts>& attendees() const { return attendees_; }
+  using Attendees = absl::InlinedVector<AttendeeFacts, 4>;
+  const Attendees& attendees() const { return attendees_; }
 
   // True when no occurrence can overlap `window`: a cheap test before
   // ForEachOccurrence.
@@ -130,10 +154,10 @@ class MeetingFacts {
 
   // The occurrences overlapping `window` straight from the rule, for
   // windows past what was expanded when the change arrived.
-  std::vector<OccurrenceFacts> Expand(TimeSpan window) const;
+  absl::InlinedVector<OccurrenceFacts, 1> Expand(TimeSpan window) const;
 
   std::string name_;
-  std::string organizer_;
+  int organizer_ = -1;
   sv1::MeetingPurpose purpose_ = sv1::MEETING_PURPOSE_UNSPECIFIED;
   sv1::MeetingFormat format_ = sv1::MEETING_FORMAT_UNSPECIFIED;
   sv1::Audience audience_ = sv1::AUDIENCE_UNSPECIFIED;
@@ -142,8 +166,9 @@ class MeetingFacts {
   int deal_value_ = -1;
   absl::Time start_time_;
   bool recurring_ = false;
-  std::vector<AttendeeFacts> attendees_;
-  absl::flat_hash_map<std::string, int> attendee_index_;
+  // Kept inline (as are the occurrences of a single meeting), so a report
+  // walking the model reads each meeting from one place in memory.
+  Attendees attendees_;
 
   // Span that can hold occurrences: moved ones included; no end for an
   // endless series.
@@ -151,7 +176,7 @@ class MeetingFacts {
   std::optional<absl::Time> last_end_;
   // Occurrences that happen, by start, up to expanded_until_ (exclusive of
   // occurrences starting at or after it).
-  std::vector<OccurrenceFacts> occurrences_;
+  absl::InlinedVector<OccurrenceFacts, 1> occurrences_;
   absl::Time expanded_until_ = absl::InfiniteFuture();
   // Kept only for an endless series, to expand past expanded_until_.
   std::shared_ptr<const sv1::Meeting> source_;

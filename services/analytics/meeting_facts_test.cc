@@ -27,12 +27,13 @@ const TimeSpan kAllOf2027{At("UTC", 2027, 1, 1, 0), At("UTC", 2028, 1, 1, 0)};
 
 TEST(MeetingFactsTest, WeeklySeriesKeepsLocalTimeAcrossDaylightSaving) {
   AmountTable amounts;
+  NameTable names;
   // 09:00 in Rome every Monday, across the switch to summer time on 28 March.
   sv1::Meeting meeting = Series(
       Meeting("standup", At("Europe/Rome", 2027, 3, 22, 9), absl::Hours(1),
               {Employee("ada", "emea", 100)}, "Europe/Rome"),
       "FREQ=WEEKLY;COUNT=2");
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts);
+  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   std::vector<OccurrenceFacts> got = Occurrences(*facts, kAllOf2027);
   ASSERT_EQ(got.size(), 2u);
@@ -43,6 +44,7 @@ TEST(MeetingFactsTest, WeeklySeriesKeepsLocalTimeAcrossDaylightSaving) {
 TEST(MeetingFactsTest,
      CancelledOccurrenceIsNotListedAndMovedOneIsAtItsNewTime) {
   AmountTable amounts;
+  NameTable names;
   sv1::Meeting meeting =
       Series(Meeting("weekly", At("UTC", 2027, 1, 4, 10), absl::Hours(1),
                      {Employee("ada", "emea", 100)}),
@@ -56,7 +58,7 @@ TEST(MeetingFactsTest,
       ToProtoTime(At("UTC", 2027, 1, 18, 10));
   *moved->mutable_start_time() = ToProtoTime(At("UTC", 2027, 1, 19, 15));
   *moved->mutable_end_time() = ToProtoTime(At("UTC", 2027, 1, 19, 17));
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts);
+  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   std::vector<OccurrenceFacts> got = Occurrences(*facts, kAllOf2027);
   ASSERT_EQ(got.size(), 2u);
@@ -67,6 +69,7 @@ TEST(MeetingFactsTest,
 
 TEST(MeetingFactsTest, AnswerForOneOccurrenceOverridesTheSeriesAnswer) {
   AmountTable amounts;
+  NameTable names;
   sv1::Meeting meeting = Series(
       Meeting("weekly", At("UTC", 2027, 1, 4, 10), absl::Hours(1),
               {Employee("ada", "emea", 100), Employee("bo", "emea", 80)}),
@@ -80,7 +83,7 @@ TEST(MeetingFactsTest, AnswerForOneOccurrenceOverridesTheSeriesAnswer) {
   r = e->add_responses();
   r->set_attendee("participants/ada");
   r->set_response(sv1::DECLINED);
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts);
+  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   std::vector<OccurrenceFacts> got = Occurrences(*facts, kAllOf2027);
   ASSERT_EQ(got.size(), 2u);
@@ -92,11 +95,12 @@ TEST(MeetingFactsTest, AnswerForOneOccurrenceOverridesTheSeriesAnswer) {
 
 TEST(MeetingFactsTest, EndlessSeriesIsExpandedPastTheStoredHorizonOnDemand) {
   AmountTable amounts;
+  NameTable names;
   sv1::Meeting meeting =
       Series(Meeting("forever", At("UTC", 2027, 1, 4, 10), absl::Hours(1),
                      {Employee("ada", "emea", 100)}),
              "FREQ=WEEKLY");
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts);
+  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   // Five years on, far beyond the two years expanded ahead.
   const TimeSpan later{At("UTC", 2032, 1, 1, 0), At("UTC", 2032, 2, 1, 0)};
@@ -108,11 +112,12 @@ TEST(MeetingFactsTest, EndlessSeriesIsExpandedPastTheStoredHorizonOnDemand) {
 
 TEST(MeetingFactsTest, CustomersCostNothingAndEmployeeCostsAreInterned) {
   AmountTable amounts;
+  NameTable names;
   sv1::Meeting meeting =
       Meeting("pitch", At("UTC", 2027, 1, 4, 10), absl::Hours(1),
               {Employee("ada", "emea", 100), Customer("carla"),
                Employee("bo", "emea", 100)});
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts);
+  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   EXPECT_TRUE(facts->customer_facing());
   EXPECT_EQ(facts->attendees()[1].hourly_cost, -1);

@@ -72,7 +72,7 @@ av1::MeetingMixReport BuildMixReport(const MixQuery& query,
   MixSum single, recurring, totals;
 
   const ReportCurrency& currency = inputs.currency;
-  CountedOccurrences(query.scope)
+  CountedOccurrences(query.scope, inputs.model.names())
       .ForEach(inputs.model, [&](const CountedOccurrence& counted) {
         const MeetingFacts& meeting = counted.meeting;
         MixSum one;

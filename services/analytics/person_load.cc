@@ -18,22 +18,33 @@ using scheduling::IsoWeekKey;
 // An ISO week lasts 7 local days; a day of margin covers any zone offset.
 constexpr absl::Duration kWeekMargin = absl::Hours(24 * 8);
 
-TimeSpan Clip(TimeSpan span, TimeSpan window) {
+SpanSeconds ToSpanSeconds(TimeSpan span) {
+  return {absl::ToUnixSeconds(span.start), absl::ToUnixSeconds(span.end)};
+}
+
+std::vector<SpanSeconds> ToSpanSeconds(const std::vector<TimeSpan>& spans) {
+  std::vector<SpanSeconds> out;
+  out.reserve(spans.size());
+  for (const TimeSpan& span : spans) out.push_back(ToSpanSeconds(span));
+  return out;
+}
+
+SpanSeconds Clip(SpanSeconds span, SpanSeconds window) {
   return {std::max(span.start, window.start), std::min(span.end, window.end)};
 }
 
-absl::Duration Total(const std::vector<TimeSpan>& spans) {
-  absl::Duration total;
-  for (const TimeSpan& span : spans) total += span.length();
+int64_t Total(const std::vector<SpanSeconds>& spans) {
+  int64_t total = 0;
+  for (const SpanSeconds& span : spans) total += span.length();
   return total;
 }
 
 // The union of `spans` (sorted by start) inside `window`, sorted and merged.
-std::vector<TimeSpan> UnionWithin(const std::vector<TimeSpan>& spans,
-                                  TimeSpan window) {
-  std::vector<TimeSpan> merged;
-  for (const TimeSpan& span : spans) {
-    const TimeSpan part = Clip(span, window);
+std::vector<SpanSeconds> UnionWithin(const std::vector<SpanSeconds>& spans,
+                                     SpanSeconds window) {
+  std::vector<SpanSeconds> merged;
+  for (const SpanSeconds& span : spans) {
+    const SpanSeconds part = Clip(span, window);
     if (part.end <= part.start) continue;
     if (!merged.empty() && part.start <= merged.back().end) {
       merged.back().end = std::max(merged.back().end, part.end);
@@ -44,28 +55,32 @@ std::vector<TimeSpan> UnionWithin(const std::vector<TimeSpan>& spans,
   return merged;
 }
 
-// How much of `span` sorted, merged `spans` cover.
-absl::Duration OverlapWith(TimeSpan span, const std::vector<TimeSpan>& spans) {
-  auto it = std::upper_bound(
-      spans.begin(), spans.end(), span.start,
-      [](absl::Time t, const TimeSpan& s) { return t < s.end; });
-  absl::Duration covered;
-  for (; it != spans.end() && it->start < span.end; ++it) {
-    covered += Clip(*it, span).length();
+// How much of each of `spans` (sorted by start, overlaps allowed) the
+// sorted, merged `cover` covers, added up: one walk over both lists.
+int64_t CoveredTime(const std::vector<SpanSeconds>& spans,
+                    const std::vector<SpanSeconds>& cover) {
+  int64_t covered = 0;
+  size_t first = 0;
+  for (const SpanSeconds& span : spans) {
+    while (first < cover.size() && cover[first].end <= span.start) ++first;
+    for (size_t i = first; i < cover.size() && cover[i].start < span.end; ++i) {
+      covered += Clip(cover[i], span).length();
+    }
   }
   return covered;
 }
 
 // `from` minus `remove`, both sorted and merged.
-std::vector<TimeSpan> Subtract(const std::vector<TimeSpan>& from,
-                               const std::vector<TimeSpan>& remove) {
-  std::vector<TimeSpan> out;
+std::vector<SpanSeconds> Subtract(const std::vector<SpanSeconds>& from,
+                                  const std::vector<SpanSeconds>& remove) {
+  std::vector<SpanSeconds> out;
   size_t r = 0;
-  for (TimeSpan rest : from) {
+  for (SpanSeconds rest : from) {
     while (r < remove.size() && remove[r].end <= rest.start) ++r;
     for (size_t i = r; i < remove.size() && remove[i].start < rest.end; ++i) {
-      if (remove[i].start > rest.start)
+      if (remove[i].start > rest.start) {
         out.push_back({rest.start, remove[i].start});
+      }
       rest.start = std::max(rest.start, remove[i].end);
     }
     if (rest.start < rest.end) out.push_back(rest);
@@ -74,42 +89,45 @@ std::vector<TimeSpan> Subtract(const std::vector<TimeSpan>& from,
 }
 
 // Working time, meeting share, focus and outside-hours figures, from the
-// working time in `wide` (the range widened by the focus minimum).
-void AddWorkingFigures(const std::vector<TimeSpan>& wide_working,
-                       const std::vector<TimeSpan>& spans, TimeSpan range,
-                       TimeSpan wide, absl::Duration focus_minimum,
+// working time in `wide` (the range widened by the focus minimum) and the
+// meeting spans sorted by start.
+void AddWorkingFigures(const std::vector<SpanSeconds>& wide_working,
+                       const std::vector<SpanSeconds>& spans, SpanSeconds range,
+                       SpanSeconds wide, int64_t focus_minimum,
                        av1::ParticipantLoad& row) {
-  const std::vector<TimeSpan> working = UnionWithin(wide_working, range);
-  const absl::Duration working_time = Total(working);
-  *row.mutable_working_time() = ToProtoDuration(working_time);
+  const std::vector<SpanSeconds> working = UnionWithin(wide_working, range);
+  const int64_t working_time = Total(working);
+  *row.mutable_working_time() = ToProtoDuration(absl::Seconds(working_time));
 
-  absl::Duration busy_working;
-  for (const TimeSpan& busy : UnionWithin(spans, range)) {
-    busy_working += OverlapWith(busy, working);
-  }
-  row.set_meeting_share(working_time > absl::ZeroDuration()
-                            ? absl::FDivDuration(busy_working, working_time)
-                            : 0.0);
+  const int64_t busy_working = CoveredTime(UnionWithin(spans, range), working);
+  row.set_meeting_share(working_time > 0 ? static_cast<double>(busy_working) /
+                                               static_cast<double>(working_time)
+                                         : 0.0);
 
-  absl::Duration focus_time;
+  int64_t focus_time = 0;
   int focus_blocks = 0;
-  for (const TimeSpan& free :
+  for (const SpanSeconds& free :
        Subtract(wide_working, UnionWithin(spans, wide))) {
-    const TimeSpan inside = Clip(free, range);
+    const SpanSeconds inside = Clip(free, range);
     if (free.length() < focus_minimum || inside.end <= inside.start) continue;
     focus_time += inside.length();
     ++focus_blocks;
   }
-  *row.mutable_focus_time() = ToProtoDuration(focus_time);
+  *row.mutable_focus_time() = ToProtoDuration(absl::Seconds(focus_time));
   row.set_focus_block_count(focus_blocks);
 
-  absl::Duration outside;
-  for (const TimeSpan& span : spans) {
-    const TimeSpan inside = Clip(span, range);
-    if (inside.end <= inside.start) continue;
-    outside += inside.length() - OverlapWith(inside, working);
+  // Meetings overlapping each other each count in full, as in meeting_time.
+  std::vector<SpanSeconds> inside;
+  inside.reserve(spans.size());
+  int64_t meeting_inside = 0;
+  for (const SpanSeconds& span : spans) {
+    const SpanSeconds part = Clip(span, range);
+    if (part.end <= part.start) continue;
+    inside.push_back(part);
+    meeting_inside += part.length();
   }
-  *row.mutable_outside_working_hours_time() = ToProtoDuration(outside);
+  *row.mutable_outside_working_hours_time() = ToProtoDuration(
+      absl::Seconds(meeting_inside - CoveredTime(inside, working)));
 }
 
 // The weeks the range touches in `zone` whose whole meeting time, from
@@ -117,14 +135,14 @@ void AddWorkingFigures(const std::vector<TimeSpan>& wide_working,
 // Weeks are scheduling's (IsoWeekOf, WeekStart). Their bounds are found
 // once per person rather than per span as WeeklyTotals does, which
 // matters with a year of meetings.
-absl::Duration AddWeeksOverBudget(const std::vector<TimeSpan>& spans,
+absl::Duration AddWeeksOverBudget(const std::vector<SpanSeconds>& spans,
                                   absl::TimeZone zone, TimeSpan range,
                                   absl::Duration budget,
                                   av1::ParticipantLoad& row) {
   struct Week {
     IsoWeekKey key;
-    TimeSpan span;
-    absl::Duration total;
+    SpanSeconds span;
+    int64_t total;
   };
   std::vector<Week> weeks;
   absl::CivilDay day = absl::ToCivilDay(range.start, zone);
@@ -134,30 +152,36 @@ absl::Duration AddWeeksOverBudget(const std::vector<TimeSpan>& spans,
     day += 7;
     const IsoWeekKey next = scheduling::IsoWeekOf(day);
     const absl::Time end = scheduling::WeekStart(next, zone);
-    weeks.push_back({key, {start, end}, absl::ZeroDuration()});
+    weeks.push_back({key, ToSpanSeconds(TimeSpan{start, end}), 0});
     key = next;
     start = end;
   }
-  for (const TimeSpan& span : spans) {
-    auto it = std::upper_bound(
-        weeks.begin(), weeks.end(), span.start,
-        [](absl::Time t, const Week& w) { return t < w.span.end; });
-    for (; it != weeks.end() && it->span.start < span.end; ++it) {
-      it->total += Clip(span, it->span).length();
+  // Spans come sorted by start, so the first week that can hold one only
+  // moves forward.
+  size_t first = 0;
+  for (const SpanSeconds& span : spans) {
+    while (first < weeks.size() && weeks[first].span.end <= span.start) {
+      ++first;
+    }
+    for (size_t i = first; i < weeks.size() && weeks[i].span.start < span.end;
+         ++i) {
+      weeks[i].total += Clip(span, weeks[i].span).length();
     }
   }
-  absl::Duration over;
+  const int64_t budget_seconds = absl::ToInt64Seconds(budget);
+  int64_t over = 0;
   for (const Week& week : weeks) {
-    if (week.total <= budget) continue;
+    if (week.total <= budget_seconds) continue;
     av1::WeekOverBudget* entry = row.add_weeks_over_budget();
     entry->mutable_week()->set_year(week.key.year);
     entry->mutable_week()->set_week(week.key.week);
-    *entry->mutable_meeting_time() = ToProtoDuration(week.total);
+    *entry->mutable_meeting_time() = ToProtoDuration(absl::Seconds(week.total));
     *entry->mutable_budget() = ToProtoDuration(budget);
-    *entry->mutable_excess() = ToProtoDuration(week.total - budget);
-    over += week.total - budget;
+    *entry->mutable_excess() =
+        ToProtoDuration(absl::Seconds(week.total - budget_seconds));
+    over += week.total - budget_seconds;
   }
-  return over;
+  return absl::Seconds(over);
 }
 
 }  // namespace
@@ -173,7 +197,7 @@ LoadCalculator::LoadCalculator(TimeSpan range,
       wide_{range.start - focus_block_minimum,
             range.end + focus_block_minimum} {}
 
-const std::vector<TimeSpan>& LoadCalculator::ScheduledSpans(
+const std::vector<SpanSeconds>& LoadCalculator::ScheduledSpans(
     const pv1::Participant& record) {
   std::string key = record.time_zone();
   for (const auto& p : record.working_hours()) {
@@ -190,27 +214,28 @@ const std::vector<TimeSpan>& LoadCalculator::ScheduledSpans(
   // The zone was read already: this cannot fail.
   absl::StatusOr<scheduling::Availability> hours =
       scheduling::Availability::ForParticipant(hours_only);
-  std::vector<TimeSpan> spans;
-  if (hours.ok()) spans = hours->WorkingSpans(wide_);
+  std::vector<SpanSeconds> spans;
+  if (hours.ok()) spans = ToSpanSeconds(hours->WorkingSpans(wide_));
   return scheduled_.emplace(std::move(key), std::move(spans)).first->second;
 }
 
 PersonLoad LoadCalculator::Compute(const std::string& name,
                                    const pv1::Participant* record,
-                                   std::vector<TimeSpan> spans) {
+                                   std::vector<SpanSeconds> spans) {
   std::sort(spans.begin(), spans.end(),
-            [](const TimeSpan& a, const TimeSpan& b) {
+            [](const SpanSeconds& a, const SpanSeconds& b) {
               return a.start < b.start || (a.start == b.start && a.end < b.end);
             });
+  const SpanSeconds range = ToSpanSeconds(range_);
   PersonLoad out;
   av1::ParticipantLoad& row = out.row;
   row.set_participant(name);
-  absl::Duration meeting_time;
-  for (const TimeSpan& span : spans) {
-    const TimeSpan inside = Clip(span, range_);
+  int64_t meeting_time = 0;
+  for (const SpanSeconds& span : spans) {
+    const SpanSeconds inside = Clip(span, range);
     if (inside.start < inside.end) meeting_time += inside.length();
   }
-  *row.mutable_meeting_time() = ToProtoDuration(meeting_time);
+  *row.mutable_meeting_time() = ToProtoDuration(absl::Seconds(meeting_time));
   *row.mutable_over_budget_time() = ToProtoDuration(absl::ZeroDuration());
 
   std::optional<scheduling::Availability> hours;
@@ -226,9 +251,10 @@ PersonLoad LoadCalculator::Compute(const std::string& name,
   if (!hours.has_value()) return out;
 
   // Working time is the weekly hours minus time off, as WorkingSpans has it.
-  const std::vector<TimeSpan> wide_working =
-      Subtract(ScheduledSpans(*record), hours->TimeOffSpans(wide_));
-  AddWorkingFigures(wide_working, spans, range_, wide_, focus_minimum_, row);
+  const std::vector<SpanSeconds> wide_working = Subtract(
+      ScheduledSpans(*record), ToSpanSeconds(hours->TimeOffSpans(wide_)));
+  AddWorkingFigures(wide_working, spans, range, ToSpanSeconds(wide_),
+                    absl::ToInt64Seconds(focus_minimum_), row);
   if (record->has_weekly_meeting_budget()) {
     const absl::Duration budget =
         ToAbslDuration(record->weekly_meeting_budget());

@@ -8,7 +8,9 @@
 #include <functional>
 #include <string>
 
-#include "absl/container/node_hash_map.h"
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
@@ -36,11 +38,16 @@ class ReadModel {
   const MeetingFacts* Find(const std::string& name) const;
 
   const AmountTable& amounts() const { return amounts_; }
+  // Participant and team names of the facts' indexes.
+  const NameTable& names() const { return names_; }
   size_t meeting_count() const { return meetings_.size(); }
 
  private:
-  absl::node_hash_map<std::string, MeetingFacts> meetings_;
+  // In one array, so that walking every meeting reads memory in order.
+  std::vector<MeetingFacts> meetings_;
+  absl::flat_hash_map<std::string, size_t> slots_;  // Name -> index.
   AmountTable amounts_;
+  NameTable names_;
 };
 
 }  // namespace salesmeet::analytics

@@ -124,12 +124,16 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
   Scope meetings = query.scope;
   meetings.team.clear();
   meetings.participant.clear();
-  CountedOccurrences walker(meetings);
+  const NameTable& names = inputs.model.names();
+  CountedOccurrences walker(meetings, names);
+  auto name_of = [&names](int index) {
+    return index < 0 ? absl::string_view() : absl::string_view(names[index]);
+  };
   const TimeSpan& range = query.scope.interval;
   const ReportCurrency& currency = inputs.currency;
 
   std::vector<Performer> performers;
-  absl::flat_hash_map<absl::string_view, int> index;
+  absl::flat_hash_map<int, int> index;  // Name index -> performer.
   // Per attendee of the meeting being walked; reused for every meeting.
   std::vector<absl::Duration> attended;
   std::vector<char> attends;
@@ -140,7 +144,7 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
         meeting.start_time() >= range.end) {
       return;
     }
-    const std::vector<AttendeeFacts>& attendees = meeting.attendees();
+    const MeetingFacts::Attendees& attendees = meeting.attendees();
     attended.assign(attendees.size(), absl::ZeroDuration());
     attends.assign(attendees.size(), 0);
     CostSum cost = 0;
@@ -155,14 +159,15 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
     for (size_t i = 0; i < attendees.size(); ++i) {
       const AttendeeFacts& attendee = attendees[i];
       if (!attends[i] || !IsSales(attendee)) continue;
-      if (!query.scope.team.empty() && attendee.team != query.scope.team) {
+      if (!query.scope.team.empty() &&
+          name_of(attendee.team) != query.scope.team) {
         continue;
       }
       auto [it, added] =
           index.try_emplace(attendee.participant, performers.size());
       if (added) {
         performers.emplace_back();
-        performers.back().participant = attendee.participant;
+        performers.back().participant = name_of(attendee.participant);
       }
       Performer& p = performers[it->second];
       ++p.meetings;
@@ -180,7 +185,7 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
           std::make_pair(p.latest_start, p.latest_meeting)) {
         p.latest_start = meeting.start_time();
         p.latest_meeting = meeting.name();
-        p.team = attendee.team;
+        p.team = name_of(attendee.team);
         p.role = attendee.role;
       }
     }
