@@ -39,7 +39,7 @@ absl::StatusOr<Report> AnalyticsServiceImpl::Compute(
 grpc::Status AnalyticsServiceImpl::GetCostReport(
     grpc::ServerContext* context, const av1::GetCostReportRequest* request,
     av1::CostReport* response) {
-  absl::StatusOr<CostQuery> query = CheckCostRequest(*request);
+  absl::StatusOr<CostQuery> query = CheckCostRequest(*request, clock_());
   if (!query.ok()) return ToGrpcStatus(query.status());
   return Respond(Compute<av1::CostReport>(context, false,
                                           [&](const ReportInputs& inputs) {
@@ -53,7 +53,7 @@ grpc::Status AnalyticsServiceImpl::GetMeetingLoadReport(
     grpc::ServerContext* context,
     const av1::GetMeetingLoadReportRequest* request,
     av1::MeetingLoadReport* response) {
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(*request);
+  absl::StatusOr<LoadQuery> query = CheckLoadRequest(*request, clock_());
   if (!query.ok()) return ToGrpcStatus(query.status());
   return Respond(
       Compute<av1::MeetingLoadReport>(context, true,
@@ -67,7 +67,7 @@ grpc::Status AnalyticsServiceImpl::GetMeetingMixReport(
     grpc::ServerContext* context,
     const av1::GetMeetingMixReportRequest* request,
     av1::MeetingMixReport* response) {
-  absl::StatusOr<MixQuery> query = CheckMixRequest(*request);
+  absl::StatusOr<MixQuery> query = CheckMixRequest(*request, clock_());
   if (!query.ok()) return ToGrpcStatus(query.status());
   return Respond(
       Compute<av1::MeetingMixReport>(context, false,
@@ -81,7 +81,7 @@ grpc::Status AnalyticsServiceImpl::GetContactCadenceReport(
     grpc::ServerContext* context,
     const av1::GetContactCadenceReportRequest* request,
     av1::ContactCadenceReport* response) {
-  absl::StatusOr<CadenceQuery> query = CheckCadenceRequest(*request);
+  absl::StatusOr<CadenceQuery> query = CheckCadenceRequest(*request, clock_());
   if (!query.ok()) return ToGrpcStatus(query.status());
   return Respond(Compute<av1::ContactCadenceReport>(
                      context, true,
@@ -95,7 +95,7 @@ grpc::Status AnalyticsServiceImpl::GetTopPerformers(
     grpc::ServerContext* context, const av1::GetTopPerformersRequest* request,
     av1::TopPerformersReport* response) {
   absl::StatusOr<TopPerformersQuery> query =
-      CheckTopPerformersRequest(*request);
+      CheckTopPerformersRequest(*request, clock_());
   if (!query.ok()) return ToGrpcStatus(query.status());
   return Respond(Compute<av1::TopPerformersReport>(
                      context, false,

@@ -210,11 +210,12 @@ void Count(av1::CadenceStatus status, av1::CadenceSummary& summary) {
 }  // namespace
 
 absl::StatusOr<CadenceQuery> CheckCadenceRequest(
-    const av1::GetContactCadenceReportRequest& request) {
+    const av1::GetContactCadenceReportRequest& request, absl::Time now) {
   FieldErrors errors;
   CadenceQuery query;
-  query.interval = CheckReportInterval(
-      request.interval(), request.has_interval(), "interval", errors);
+  query.interval =
+      CheckReportInterval(request.interval(), request.has_interval(),
+                          DefaultCadenceInterval(now), "interval", errors);
   CheckNameFilter(request.account_owner(), "participants", "account_owner",
                   errors);
   CheckNameFilter(request.team(), "teams", "team", errors);

@@ -30,7 +30,7 @@ struct CadenceQuery {
 // Checks `request`: INVALID_ARGUMENT naming every bad field (interval,
 // account_owner, team, participant, statuses[i], page_size).
 absl::StatusOr<CadenceQuery> CheckCadenceRequest(
-    const av1::GetContactCadenceReportRequest& request);
+    const av1::GetContactCadenceReportRequest& request, absl::Time now);
 
 // The page of the report `query` asks for, over the customer contacts with
 // a customer profile in inputs.people. A contact without a cadence (the

@@ -101,7 +101,8 @@ class CadenceReportTest : public testing::ReportTest {
 
   absl::StatusOr<av1::ContactCadenceReport> Build(
       const av1::GetContactCadenceReportRequest& request) {
-    absl::StatusOr<CadenceQuery> query = CheckCadenceRequest(request);
+    absl::StatusOr<CadenceQuery> query =
+        CheckCadenceRequest(request, absl::Now());
     if (!query.ok()) return query.status();
     return BuildCadenceReport(*query, Inputs(&people_));
   }
@@ -258,15 +259,26 @@ TEST_F(CadenceReportTest, PagesContinueTheOrderingAndRefuseTamperedTokens) {
 
 TEST_F(CadenceReportTest, BadRequestNamesEveryBadField) {
   av1::GetContactCadenceReportRequest request;
+  *request.mutable_interval()->mutable_start_time() = ToProtoTime(absl::Now());
   request.set_team("squads/x");
   request.add_statuses(av1::OVERDUE);
   request.add_statuses(av1::CADENCE_STATUS_UNSPECIFIED);
   request.set_page_size(-3);
-  absl::Status status = CheckCadenceRequest(request).status();
+  absl::Status status = CheckCadenceRequest(request, absl::Now()).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(BadFields(status),
             (std::vector<std::string>{"interval", "team", "statuses[1]",
                                       "page_size"}));
+}
+
+TEST(CheckCadenceRequestTest, WithoutAnIntervalCoversThirteenWeeksToToday) {
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  absl::StatusOr<CadenceQuery> query = CheckCadenceRequest({}, now);
+  ASSERT_TRUE(query.ok()) << query.status();
+  const absl::Time tomorrow =
+      absl::FromUnixSeconds(1'800'000'000 - 1'800'000'000 % 86400 + 86400);
+  EXPECT_EQ(query->interval.end, tomorrow);
+  EXPECT_EQ(query->interval.start, tomorrow - absl::Hours(24 * 91));
 }
 
 }  // namespace

@@ -293,11 +293,10 @@ av1::CostReport CostTally::Write() const {
 }  // namespace
 
 absl::StatusOr<CostQuery> CheckCostRequest(
-    const av1::GetCostReportRequest& request) {
+    const av1::GetCostReportRequest& request, absl::Time now) {
   FieldErrors errors;
   CostQuery query;
-  query.scope =
-      CheckScope(request.scope(), request.has_scope(), "scope", errors);
+  query.scope = CheckScope(request.scope(), "scope", now, errors);
   if (request.group_by() == av1::COST_DIMENSION_UNSPECIFIED ||
       !av1::CostDimension_IsValid(request.group_by())) {
     errors.Add("group_by",

@@ -21,7 +21,7 @@ struct CostQuery {
 
 // INVALID_ARGUMENT naming every bad field ("scope.interval", "group_by"...).
 absl::StatusOr<CostQuery> CheckCostRequest(
-    const av1::GetCostReportRequest& request);
+    const av1::GetCostReportRequest& request, absl::Time now);
 
 av1::CostReport BuildCostReport(const CostQuery& query,
                                 const ReportInputs& inputs);

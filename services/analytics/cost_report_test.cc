@@ -57,7 +57,7 @@ class CostReportTest : public testing::ReportTest {
     av1::GetCostReportRequest request;
     *request.mutable_scope() = std::move(scope);
     request.set_group_by(group_by);
-    absl::StatusOr<CostQuery> query = CheckCostRequest(request);
+    absl::StatusOr<CostQuery> query = CheckCostRequest(request, absl::Now());
     EXPECT_TRUE(query.ok()) << query.status();
     return BuildCostReport(*query, Inputs());
   }
@@ -274,14 +274,33 @@ TEST_F(CostFilterTest, OrganizerFilterChoosesMeetingsWithEveryAttendee) {
             (Figures{1, 1, H(1), H(2), "180.00 EUR"}));
 }
 
-TEST(CheckCostRequestTest, NamesTheMissingIntervalAndGroupBy) {
-  absl::StatusOr<CostQuery> query = CheckCostRequest({});
+TEST(CheckCostRequestTest, NamesAHalfIntervalAndTheMissingGroupBy) {
+  av1::GetCostReportRequest request;
+  *request.mutable_scope()->mutable_interval()->mutable_start_time() =
+      ToProtoTime(absl::Now());
+  absl::StatusOr<CostQuery> query = CheckCostRequest(request, absl::Now());
   ASSERT_EQ(query.status().code(), absl::StatusCode::kInvalidArgument);
   google::rpc::BadRequest details;
   ASSERT_TRUE(GetBadRequest(query.status(), &details));
   ASSERT_EQ(details.field_violations_size(), 2);
   EXPECT_EQ(details.field_violations(0).field(), "scope.interval");
   EXPECT_EQ(details.field_violations(1).field(), "group_by");
+}
+
+TEST(CheckCostRequestTest, WithoutAnIntervalCoversFourWeeksEitherSideOfToday) {
+  av1::GetCostReportRequest request;
+  request.set_group_by(av1::PURPOSE);
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);  // 15:20 UTC.
+  absl::StatusOr<CostQuery> query = CheckCostRequest(request, now);
+  ASSERT_TRUE(query.ok()) << query.status();
+  const absl::Time today =
+      absl::FromUnixSeconds(1'800'000'000 - 1'800'000'000 % 86400);
+  EXPECT_EQ(query->scope.interval.start, today - absl::Hours(24 * 28));
+  EXPECT_EQ(query->scope.interval.end, today + absl::Hours(24 * 28));
+  // Later the same day, the same interval, so page tokens stay valid.
+  absl::StatusOr<CostQuery> later =
+      CheckCostRequest(request, now + absl::Hours(8));
+  EXPECT_EQ(later->scope.interval, query->scope.interval);
 }
 
 }  // namespace

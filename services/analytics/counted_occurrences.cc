@@ -17,7 +17,6 @@ CountedOccurrences::CountedOccurrences(const Scope& scope,
       team_(NameFilter(scope.team, names)),
       participant_(NameFilter(scope.participant, names)) {}
 
-
 void CountedOccurrences::ForEach(
     const ReadModel& model,
     absl::FunctionRef<void(const CountedOccurrence&)> visit) {

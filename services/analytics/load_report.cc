@@ -109,11 +109,10 @@ AttendanceByName CollectAttendance(const ReadModel& model, const Scope& scope) {
 }  // namespace
 
 absl::StatusOr<LoadQuery> CheckLoadRequest(
-    const av1::GetMeetingLoadReportRequest& request) {
+    const av1::GetMeetingLoadReportRequest& request, absl::Time now) {
   FieldErrors errors;
   LoadQuery query;
-  query.scope =
-      CheckScope(request.scope(), request.has_scope(), "scope", errors);
+  query.scope = CheckScope(request.scope(), "scope", now, errors);
   query.focus_block_minimum = kDefaultFocusBlock;
   if (request.has_focus_block_minimum()) {
     query.focus_block_minimum = ToAbslDuration(request.focus_block_minimum());

@@ -26,7 +26,7 @@ struct LoadQuery {
 // Checks `request`: INVALID_ARGUMENT naming every bad field (scope.*,
 // focus_block_minimum, page_size). Fills in the defaults.
 absl::StatusOr<LoadQuery> CheckLoadRequest(
-    const av1::GetMeetingLoadReportRequest& request);
+    const av1::GetMeetingLoadReportRequest& request, absl::Time now);
 
 // The page of the report `query` asks for. INVALID_ARGUMENT naming
 // page_token when the token is forged, expired or from another query.

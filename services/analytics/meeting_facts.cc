@@ -115,14 +115,12 @@ absl::StatusOr<MeetingFacts> MeetingFacts::FromMeeting(
 
   const bool bounded = Bounded(meeting.recurrence().rrule());
   if (bounded) {
-    facts.occurrences_ =
-        ExpandFacts(meeting, *series,
-                    {absl::InfinitePast(), absl::InfiniteFuture()});
+    facts.occurrences_ = ExpandFacts(
+        meeting, *series, {absl::InfinitePast(), absl::InfiniteFuture()});
   } else {
     facts.expanded_until_ = std::max(now, facts.start_time_) + kExpansionAhead;
-    facts.occurrences_ =
-        ExpandFacts(meeting, *series,
-                    {absl::InfinitePast(), facts.expanded_until_});
+    facts.occurrences_ = ExpandFacts(
+        meeting, *series, {absl::InfinitePast(), facts.expanded_until_});
     facts.source_ = std::make_shared<const sv1::Meeting>(meeting);
     facts.series_ =
         std::make_shared<const scheduling::Recurrence>(*std::move(series));

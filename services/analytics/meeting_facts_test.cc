@@ -33,7 +33,8 @@ TEST(MeetingFactsTest, WeeklySeriesKeepsLocalTimeAcrossDaylightSaving) {
       Meeting("standup", At("Europe/Rome", 2027, 3, 22, 9), absl::Hours(1),
               {Employee("ada", "emea", 100)}, "Europe/Rome"),
       "FREQ=WEEKLY;COUNT=2");
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
+  auto facts =
+      MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   std::vector<OccurrenceFacts> got = Occurrences(*facts, kAllOf2027);
   ASSERT_EQ(got.size(), 2u);
@@ -58,7 +59,8 @@ TEST(MeetingFactsTest,
       ToProtoTime(At("UTC", 2027, 1, 18, 10));
   *moved->mutable_start_time() = ToProtoTime(At("UTC", 2027, 1, 19, 15));
   *moved->mutable_end_time() = ToProtoTime(At("UTC", 2027, 1, 19, 17));
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
+  auto facts =
+      MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   std::vector<OccurrenceFacts> got = Occurrences(*facts, kAllOf2027);
   ASSERT_EQ(got.size(), 2u);
@@ -83,7 +85,8 @@ TEST(MeetingFactsTest, AnswerForOneOccurrenceOverridesTheSeriesAnswer) {
   r = e->add_responses();
   r->set_attendee("participants/ada");
   r->set_response(sv1::DECLINED);
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
+  auto facts =
+      MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   std::vector<OccurrenceFacts> got = Occurrences(*facts, kAllOf2027);
   ASSERT_EQ(got.size(), 2u);
@@ -100,7 +103,8 @@ TEST(MeetingFactsTest, EndlessSeriesIsExpandedPastTheStoredHorizonOnDemand) {
       Series(Meeting("forever", At("UTC", 2027, 1, 4, 10), absl::Hours(1),
                      {Employee("ada", "emea", 100)}),
              "FREQ=WEEKLY");
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
+  auto facts =
+      MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   // Five years on, far beyond the two years expanded ahead.
   const TimeSpan later{At("UTC", 2032, 1, 1, 0), At("UTC", 2032, 2, 1, 0)};
@@ -117,7 +121,8 @@ TEST(MeetingFactsTest, CustomersCostNothingAndEmployeeCostsAreInterned) {
       Meeting("pitch", At("UTC", 2027, 1, 4, 10), absl::Hours(1),
               {Employee("ada", "emea", 100), Customer("carla"),
                Employee("bo", "emea", 100)});
-  auto facts = MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
+  auto facts =
+      MeetingFacts::FromMeeting(meeting, kAllOf2027.start, amounts, names);
   ASSERT_TRUE(facts.ok()) << facts.status();
   EXPECT_TRUE(facts->customer_facing());
   EXPECT_EQ(facts->attendees()[1].hourly_cost, -1);

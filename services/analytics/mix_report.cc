@@ -52,11 +52,10 @@ class Slices {
 }  // namespace
 
 absl::StatusOr<MixQuery> CheckMixRequest(
-    const av1::GetMeetingMixReportRequest& request) {
+    const av1::GetMeetingMixReportRequest& request, absl::Time now) {
   FieldErrors errors;
   MixQuery query;
-  query.scope =
-      CheckScope(request.scope(), request.has_scope(), "scope", errors);
+  query.scope = CheckScope(request.scope(), "scope", now, errors);
   if (!errors.empty()) return errors.ToStatus();
   return query;
 }

@@ -20,7 +20,7 @@ struct MixQuery {
 
 // INVALID_ARGUMENT naming every bad field ("scope.interval"...).
 absl::StatusOr<MixQuery> CheckMixRequest(
-    const av1::GetMeetingMixReportRequest& request);
+    const av1::GetMeetingMixReportRequest& request, absl::Time now);
 
 av1::MeetingMixReport BuildMixReport(const MixQuery& query,
                                      const ReportInputs& inputs);

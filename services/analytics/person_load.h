@@ -52,10 +52,10 @@ class LoadCalculator {
 
   // The row of `name`, from the whole spans (unix seconds) of the
   // occurrences they attend that overlap LoadCollectionWindow(range) (any
-  // order; overlaps allowed), and their participant record now. `record` is null for someone deleted
-  // since: their row has the meeting time in UTC and, their hours and
-  // budget being unknown, no working, focus, outside-hours or over-budget
-  // time. Outside-hours time, like meeting_time, counts overlapping
+  // order; overlaps allowed), and their participant record now. `record` is
+  // null for someone deleted since: their row has the meeting time in UTC and,
+  // their hours and budget being unknown, no working, focus, outside-hours or
+  // over-budget time. Outside-hours time, like meeting_time, counts overlapping
   // meetings each in full, so it never exceeds meeting_time.
   PersonLoad Compute(const std::string& name, const pv1::Participant* record,
                      std::vector<SpanSeconds> spans);

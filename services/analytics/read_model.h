@@ -7,7 +7,6 @@
 
 #include <functional>
 #include <string>
-
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"

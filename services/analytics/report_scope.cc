@@ -1,13 +1,35 @@
 #include "services/analytics/report_scope.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "common/field_checks.h"
 
 namespace salesmeet::analytics {
 
+namespace {
+
+absl::Time StartOfDayUtc(absl::Time t) {
+  return absl::FromCivil(absl::ToCivilDay(t, absl::UTCTimeZone()),
+                         absl::UTCTimeZone());
+}
+
+}  // namespace
+
+TimeSpan DefaultReportInterval(absl::Time now) {
+  const absl::Time today = StartOfDayUtc(now);
+  return {today - absl::Hours(24 * 28), today + absl::Hours(24 * 28)};
+}
+
+TimeSpan DefaultCadenceInterval(absl::Time now) {
+  const absl::Time tomorrow = StartOfDayUtc(now) + absl::Hours(24);
+  return {tomorrow - absl::Hours(24 * 91), tomorrow};
+}
+
 TimeSpan CheckReportInterval(const type::v1::Interval& interval, bool present,
-                             absl::string_view field, FieldErrors& errors) {
-  if (!present || !interval.has_start_time() || !interval.has_end_time() ||
+                             TimeSpan fallback, absl::string_view field,
+                             FieldErrors& errors) {
+  if (!present) return fallback;
+  if (!interval.has_start_time() || !interval.has_end_time() ||
       !IsValidTimestamp(interval.start_time()) ||
       !IsValidTimestamp(interval.end_time())) {
     errors.Add(field, "needs start_time and end_time");
@@ -29,12 +51,12 @@ void CheckNameFilter(const std::string& name, absl::string_view collection,
   ParseResourceName(name, collection, field, errors);
 }
 
-Scope CheckScope(const av1::ReportScope& scope, bool present,
-                 absl::string_view field, FieldErrors& errors) {
+Scope CheckScope(const av1::ReportScope& scope, absl::string_view field,
+                 absl::Time now, FieldErrors& errors) {
   Scope out;
-  out.interval =
-      CheckReportInterval(scope.interval(), present && scope.has_interval(),
-                          absl::StrCat(field, ".interval"), errors);
+  out.interval = CheckReportInterval(
+      scope.interval(), scope.has_interval(), DefaultReportInterval(now),
+      absl::StrCat(field, ".interval"), errors);
   CheckNameFilter(scope.team(), "teams", absl::StrCat(field, ".team"), errors);
   CheckNameFilter(scope.organizer(), "participants",
                   absl::StrCat(field, ".organizer"), errors);

@@ -30,19 +30,33 @@ struct Scope {
   absl::TimeZone zone;      // For ISO_WEEK groups; UTC by default.
 };
 
-// Checks an Interval: both ends set, end after start, at most 366 days.
-// Errors name `field` ("scope.interval") or its end_time.
+// The span a report covers when its request names none: four weeks either
+// side of today, [today 00:00 UTC - 28 days, today 00:00 UTC + 28 days).
+// Whole UTC days keep it the same all day, so a paged report's next page
+// token stays valid.
+TimeSpan DefaultReportInterval(absl::Time now);
+
+// The contact cadence report's default: the 13 weeks that end with today,
+// [tomorrow 00:00 UTC - 91 days, tomorrow 00:00 UTC).
+TimeSpan DefaultCadenceInterval(absl::Time now);
+
+// Checks an Interval: unset gives `fallback`; otherwise both ends set, end
+// after start, at most 366 days. Errors name `field` ("scope.interval") or
+// its end_time.
 TimeSpan CheckReportInterval(const type::v1::Interval& interval, bool present,
-                             absl::string_view field, FieldErrors& errors);
+                             TimeSpan fallback, absl::string_view field,
+                             FieldErrors& errors);
 
 // Checks a name filter ("teams/x" or "participants/x"); empty passes.
 void CheckNameFilter(const std::string& name, absl::string_view collection,
                      absl::string_view field, FieldErrors& errors);
 
-// Checks `scope` (the request field `field`, e.g. "scope"), adding every
-// problem to `errors`. The result is meaningful only when none was added.
-Scope CheckScope(const av1::ReportScope& scope, bool present,
-                 absl::string_view field, FieldErrors& errors);
+// Checks `scope` (the request field `field`, e.g. "scope"; unset is all
+// defaults), adding every problem to `errors`. Without an interval, the
+// report covers DefaultReportInterval(now). The result is meaningful only
+// when no error was added.
+Scope CheckScope(const av1::ReportScope& scope, absl::string_view field,
+                 absl::Time now, FieldErrors& errors);
 
 }  // namespace salesmeet::analytics
 

@@ -89,11 +89,10 @@ void FillEntry(const Performer& p, int rank, const ReportCurrency& currency,
 }  // namespace
 
 absl::StatusOr<TopPerformersQuery> CheckTopPerformersRequest(
-    const av1::GetTopPerformersRequest& request) {
+    const av1::GetTopPerformersRequest& request, absl::Time now) {
   FieldErrors errors;
   TopPerformersQuery query;
-  query.scope =
-      CheckScope(request.scope(), request.has_scope(), "scope", errors);
+  query.scope = CheckScope(request.scope(), "scope", now, errors);
   if (request.metric() == av1::PERFORMANCE_METRIC_UNSPECIFIED ||
       !av1::PerformanceMetric_IsValid(request.metric())) {
     errors.Add("metric",

@@ -22,7 +22,7 @@ struct TopPerformersQuery {
 
 // INVALID_ARGUMENT naming every bad field ("metric", "min_meetings"...).
 absl::StatusOr<TopPerformersQuery> CheckTopPerformersRequest(
-    const av1::GetTopPerformersRequest& request);
+    const av1::GetTopPerformersRequest& request, absl::Time now);
 
 av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
                                             const ReportInputs& inputs);

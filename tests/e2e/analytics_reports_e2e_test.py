@@ -210,12 +210,21 @@ class ReportsTest(AnalyticsTestCase):
         self.assertEqual(report.freshness.pending_changes, 0)
         self.assertTrue(report.freshness.HasField("as_of_time"))
 
+    def test_without_an_interval_a_report_covers_four_weeks_around_today(self):
+        # The known weeks run from last week's Monday for three weeks, well
+        # inside today +- 28 days.
+        unset = self.analytics.GetCostReport(
+            asv.GetCostReportRequest(group_by=rp.AUDIENCE), timeout=RPC_TIMEOUT)
+        self.assertEqual(cents(unset.totals.cost), 97000)
+
     def test_bad_requests_name_the_field(self):
         self.assert_invalid(self.analytics.GetCostReport,
                             asv.GetCostReportRequest(scope=self.scope()),
                             "group_by")
+        half = asv.ReportScope()
+        half.interval.start_time.seconds = self.known.start
         self.assert_invalid(self.analytics.GetCostReport,
-                            asv.GetCostReportRequest(group_by=rp.TEAM),
+                            asv.GetCostReportRequest(scope=half, group_by=rp.TEAM),
                             "scope.interval")
         too_long = scope(self.known.start, self.known.start + 400 * DAY)
         self.assert_invalid(self.analytics.GetMeetingMixReport,
