@@ -102,7 +102,7 @@ HOURS = {
 EMPLOYEES = [
     #        id                display name      role               team              time zone           hours        EUR/h  meeting h/week
     Employee("elena-conti",    "Elena Conti",    EXECUTIVE,         "",               "Europe/Rome",      "italy",      180,  10),
-    Employee("maria-rossi",    "Maria Rossi",    SALES_MANAGER,     "emea-sales",     "Europe/Rome",      "italy",       95,  12),
+    Employee("maria-rossi",    "Maria Rossi",    SALES_MANAGER,     "emea-sales",     "Europe/Rome",      "italy",       95,   4),
     Employee("luca-bianchi",   "Luca Bianchi",   SALES_REP,         "emea-sales",     "Europe/Rome",      "italy",       62,   8),
     Employee("sophie-turner",  "Sophie Turner",  SALES_REP,         "emea-sales",     "Europe/London",    "uk",          65,   8),
     Employee("jonas-weber",    "Jonas Weber",    SALES_REP,         "emea-sales",     "Europe/Berlin",    "germany",     64,   8),
@@ -294,7 +294,7 @@ RESULTS = [
     Result("northwind-intro-pitch",       vocabulary.ADVANCED,  120000, "Pilot at the Newark hub requested."),
     Result("bellini-cold-chain-proposal", vocabulary.WON,        48000, "Signed for three cold stores."),
     Result("emea-product-update-s4",      vocabulary.HELD,        None, ""),
-    Result("harbor-onboarding-review",    vocabulary.ADVANCED,   30000, "Second hospital wants the same setup."),
+    Result("harbor-onboarding-review",    vocabulary.WON,        30000, "Second hospital signed for the same setup."),
     Result("lioncity-intro-pitch",        vocabulary.NO_SHOW,     None, "Plant outage; rebooked with Siti."),
     Result("thames-telemetry-roadmap",    vocabulary.LOST,       75000, "Chose their SCADA vendor's bundle."),
     Result("americas-product-update-s4",  vocabulary.HELD,        None, ""),

@@ -295,6 +295,29 @@ EXPECTED_OUTCOMES = [
     Outcome("SchedulingService/WatchMeetingChanges", '"afterSequence":"30"', 1,
             OK, "a resumed feed starts right after the sequence given",
             returns={"changes": [{"sequence": "31"}]}),
+    Outcome("AnalyticsService/GetCostReport", '"groupBy":"TEAM"', 1, OK,
+            "the demo month costs something in every sales team",
+            returns={"groups": NONEMPTY, "totals": {"cost": NONEMPTY}}),
+    Outcome("AnalyticsService/GetMeetingLoadReport", '{"scope":{}}', 1, OK,
+            "the demo employees have meetings; Maria is over her 4 h budget "
+            "in the week after this one",
+            returns={"participants": NONEMPTY},
+            returns_somewhere=({"participant": "participants/maria-rossi",
+                                "weeksOverBudget": NONEMPTY},)),
+    Outcome("AnalyticsService/GetMeetingMixReport", '{"scope":{}}', 1, OK,
+            "every purpose is listed",
+            returns={"byPurpose": NONEMPTY, "totals": NONEMPTY}),
+    Outcome("AnalyticsService/GetContactCadenceReport", "{}", 1, OK,
+            "the demo customers are listed with a status",
+            returns={"contacts": NONEMPTY, "summary": NONEMPTY}),
+    Outcome("AnalyticsService/GetTopPerformers", '"WON_DEAL_VALUE"', 1, OK,
+            "the CompleteMeeting above won Acme's renewal (95,000) for Jonas "
+            "and Maria; tied, Maria has more meetings and ranks first, and "
+            "Luca's 48,000 from Bellini comes third",
+            returns={"entries": [
+                {"rank": 1, "participant": "participants/maria-rossi"},
+                {"rank": 2, "participant": "participants/jonas-weber"},
+                {"rank": 3, "participant": "participants/luca-bianchi"}]}),
 ]
 
 
