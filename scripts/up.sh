@@ -211,7 +211,26 @@ EOF
   grpcurl -plaintext -d '{"afterSequence":"0"}' \
     localhost:50052 salesmeet.scheduling.v1.SchedulingService/WatchMeetingChanges
 
-More, booking meetings included, in README.md ("Trying it with grpcurl").
+EOF
+  if [[ -x "$(binary_of analytics)" ]]; then
+    cat <<'EOF'
+  grpcurl -plaintext -d '{"scope":{},"groupBy":"TEAM"}' \
+    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetCostReport
+
+  grpcurl -plaintext -d '{"scope":{}}' \
+    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetMeetingLoadReport
+
+  grpcurl -plaintext -d '{}' \
+    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetContactCadenceReport
+
+  grpcurl -plaintext -d '{"scope":{},"metric":"WON_DEAL_VALUE","minMeetings":1}' \
+    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetTopPerformers
+
+EOF
+  fi
+  cat <<'EOF'
+More, booking meetings and every report, in README.md ("Trying it with
+grpcurl").
 
 EOF
 }
