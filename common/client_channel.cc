@@ -8,8 +8,11 @@
 namespace salesmeet {
 
 std::string RetryServiceConfig(int max_attempts) {
+  // round_robin spreads calls over every address the name resolves to: with
+  // a dns:/// target naming a headless Kubernetes Service, every replica.
   return absl::StrCat(
-      R"({"methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)",
+      R"({"loadBalancingConfig":[{"round_robin":{}}],)",
+      R"("methodConfig":[{"name":[{}],"retryPolicy":{"maxAttempts":)",
       std::clamp(max_attempts, 2, 5),
       R"(,"initialBackoff":"0.05s","maxBackoff":"1s","backoffMultiplier":2,)",
       R"("retryableStatusCodes":["UNAVAILABLE"]}}]})");

@@ -2,8 +2,9 @@
 #define SALESMEET_COMMON_CLIENT_CHANNEL_H_
 
 // How a salesmeet service calls another: one channel per peer whose service
-// config retries UNAVAILABLE (and nothing else), and a context per call with
-// a deadline that never outlives the caller's own.
+// config balances round-robin over the peer's addresses and retries
+// UNAVAILABLE (and nothing else), and a context per call with a deadline
+// that never outlives the caller's own.
 
 #include <grpcpp/grpcpp.h>
 
@@ -22,8 +23,9 @@ struct ChannelOptions {
   int max_attempts = 4;
 };
 
-// The gRPC service config that gives every method of the channel the retry
-// policy: UNAVAILABLE only, exponential back-off from 50 ms to 1 s.
+// The gRPC service config of every peer channel: round_robin load balancing,
+// and for every method the retry policy: UNAVAILABLE only, exponential
+// back-off from 50 ms to 1 s.
 std::string RetryServiceConfig(int max_attempts);
 
 std::shared_ptr<grpc::Channel> CreatePeerChannel(const std::string& target,

@@ -8,9 +8,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -39,6 +42,9 @@ ABSL_FLAG(absl::Duration, shutdown_timeout, absl::Seconds(15),
           "they are cancelled");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(5),
           "How often the database is probed to keep health up to date");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
+          "Close client connections older than this (gracefully, +-10% "
+          "jitter) so that clients rebalance over new replicas; 0 never");
 ABSL_FLAG(bool, access_log, true, "Log one JSON line per RPC");
 
 namespace salesmeet {
@@ -95,6 +101,7 @@ ServerOptions ServerOptionsFromFlags(std::string service_name,
   options.drain_grace = absl::GetFlag(FLAGS_drain_grace);
   options.shutdown_timeout = absl::GetFlag(FLAGS_shutdown_timeout);
   options.health_interval = absl::GetFlag(FLAGS_health_interval);
+  options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   options.access_log = absl::GetFlag(FLAGS_access_log);
   return options;
 }
@@ -151,6 +158,17 @@ absl::Status ServerRunner::Run() {
       absl::StrCat(options_.bind_host, ":", options_.grpc_port),
       grpc::InsecureServerCredentials(), &grpc_port);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  // Without this a round_robin client keeps its first connections forever
+  // and never uses replicas added later. Calls in flight (change-feed
+  // streams too) are not cut: the age's grace period is gRPC's default,
+  // unlimited.
+  if (options_.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(
+        GRPC_ARG_MAX_CONNECTION_AGE_MS,
+        static_cast<int>(std::min<int64_t>(
+            absl::ToInt64Milliseconds(options_.max_connection_age),
+            std::numeric_limits<int>::max())));
+  }
   for (const auto& [service, name] : services_)
     builder.RegisterService(service);
   std::vector<

@@ -32,12 +32,17 @@ struct ServerOptions {
   absl::Duration shutdown_timeout = absl::Seconds(15);
   // How often the store probe runs to keep health up to date.
   absl::Duration health_interval = absl::Seconds(5);
+  // Connections older than this are closed with GOAWAY (calls in flight
+  // finish), so clients re-resolve and spread over new replicas; zero keeps
+  // them open for good.
+  absl::Duration max_connection_age = absl::Minutes(5);
   bool access_log = true;
 };
 
 // Reads the shared server flags (--port, --metrics_port, --bind_host,
 // --max_message_bytes, --drain_grace, --shutdown_timeout, --health_interval,
-// --access_log). A port flag left unset takes the service's default.
+// --max_connection_age, --access_log). A port flag left unset takes the
+// service's default.
 ServerOptions ServerOptionsFromFlags(std::string service_name,
                                      int default_grpc_port,
                                      int default_metrics_port);

@@ -21,6 +21,13 @@ REQUIRED_PACKAGES=(
   python3-grpcio python3-protobuf
 )
 
+# What scripts/deploy_check.sh needs on top: Debian's Docker engine and
+# CLI, compose 1.29, debootstrap for the base image, and yamllint. kubectl
+# (with kustomize components) and node come with the machine's image; Debian
+# 12 packages neither in a usable version, so their absence is reported.
+# shellcheck disable=SC2034  # used by deploy_check.sh
+DEPLOY_PACKAGES=(docker.io docker-compose debootstrap yamllint)
+
 log() { printf '==> %s\n' "$*"; }
 die() {
   printf 'error: %s\n' "$*" >&2

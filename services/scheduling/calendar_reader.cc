@@ -165,14 +165,15 @@ absl::StatusOr<v1::QueryFreeBusyResponse> CalendarReader::QueryFreeBusy(
   for (const std::string& name : request.participants()) {
     if (seen.insert(name).second) distinct.push_back(name);
   }
+  // As in GetCalendar, the participant service and the calendars are read
+  // at once. Calendars of names the participant service does not know are
+  // read for nothing and dropped: they are rare, and cheap (empty).
+  std::future<absl::StatusOr<CalendarsByParticipant>> reading =
+      std::async(std::launch::async,
+                 [&] { return calendars_.Calendars(distinct, window); });
   ASSIGN_OR_RETURN(KnownParticipants known,
                    LookupKnown(context_.people, distinct, incoming));
-  std::vector<std::string> readable;
-  for (const std::string& name : distinct) {
-    if (known.found.contains(name)) readable.push_back(name);
-  }
-  ASSIGN_OR_RETURN(CalendarsByParticipant calendars,
-                   calendars_.Calendars(readable, window));
+  ASSIGN_OR_RETURN(CalendarsByParticipant calendars, reading.get());
 
   v1::QueryFreeBusyResponse response;
   for (const std::string& name : request.participants()) {

@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Checks what deploy/ holds, then runs it for real (issue 6; .ci/run calls
+# it after scripts/test.sh):
+#   1. yamllint; kubectl kustomize renders every overlay and component;
+#      every object validates against the Kubernetes schema (npm package
+#      kubernetes-models, offline); probes, images and Dockerfile targets
+#      agree; docker-compose accepts compose.yaml.
+#   2. its own dockerd (data root, socket, pidfile of its own), the base
+#      image, the images; every SALESMEET_* variable is a flag of its
+#      binary; docker-compose up, wait for healthy, a smoke test through
+#      the published 127.0.0.1 ports (tests/deploy/smoke.py), a timed stop,
+#      docker-compose down -v; dockerd stopped by its pid.
+# Settings:
+#   SALESMEET_BUILD_DIR       the build tree with the Python stubs (build/py)
+#   SALESMEET_CACHE_DIR       kept between runs: Docker's data root (image
+#                             and build caches), the base image tarball,
+#                             npm packages (default /var/cache/salesmeet)
+#   SALESMEET_ALLOW_NO_DOCKER=1  pass when dockerd cannot start (still
+#                             reported loudly); the default is to fail
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DOCKER=/usr/bin/docker  # Debian's CLI; /usr/local/bin/docker has no BuildKit.
+COMPOSE=/usr/bin/docker-compose
+CACHE_DIR="$(realpath -m "${SALESMEET_CACHE_DIR:-/var/cache/salesmeet}")"
+RUN_DIR=/run/salesmeet-deploy-check
+KUBERNETES_MODELS=kubernetes-models@4.5.1
+IMAGE_TAG=dev
+# Dockerfile targets built, in build order; compose and the manifests use
+# salesmeet/<target>:dev.
+TARGETS=(participant scheduling analytics redis seed)
+SERVICES=(participant scheduling analytics)
+export COMPOSE_PROJECT_NAME=salesmeet-deploy-check
+COMPOSE_FILE="$REPO_ROOT/deploy/compose.yaml"
+WORK=""
+
+banner() {
+  printf '\n%s\n' "########################################################################" >&2
+  printf '### %s\n' "$@" >&2
+  printf '%s\n\n' "########################################################################" >&2
+}
+
+# -- 1. the files --------------------------------------------------------------
+
+# Every overlay, and every component on top of the dev overlay, rendered to
+# $WORK/<name>.yaml. (The functions run under `timed`, where set -e is off,
+# hence the explicit returns.)
+render_kustomizations() {
+  local dir name
+  for dir in "$REPO_ROOT"/deploy/k8s/overlays/*/; do
+    name="overlay-$(basename "$dir")"
+    kubectl kustomize "$dir" >"$WORK/$name.yaml" || return 1
+    log "rendered $name: $(grep -c '^kind:' "$WORK/$name.yaml") objects"
+  done
+  for dir in "$REPO_ROOT"/deploy/k8s/components/*/; do
+    name="component-$(basename "$dir")"
+    mkdir -p "$WORK/$name"
+    cat >"$WORK/$name/kustomization.yaml" <<YAML
+resources: [$(realpath --relative-to="$WORK/$name" "$REPO_ROOT/deploy/k8s/overlays/dev")]
+components: [$(realpath --relative-to="$WORK/$name" "$dir")]
+YAML
+    kubectl kustomize "$WORK/$name" >"$WORK/$name.yaml" || return 1
+    log "rendered dev + $name: $(grep -c '^kind:' "$WORK/$name.yaml") objects"
+  done
+}
+
+ensure_kubernetes_models() {
+  local dir="$CACHE_DIR/npm"
+  if [[ ! -f "$dir/node_modules/kubernetes-models/package.json" ]] ||
+    ! grep -q "\"version\": \"${KUBERNETES_MODELS#*@}\"" \
+      "$dir/node_modules/kubernetes-models/package.json"; then
+    log "npm install $KUBERNETES_MODELS into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error \
+      "$KUBERNETES_MODELS" >/dev/null || return 1
+  fi
+}
+
+check_files() {
+  log "yamllint deploy/"
+  yamllint -s -c "$REPO_ROOT/deploy/.yamllint" "$REPO_ROOT/deploy" || return 1
+  render_kustomizations || return 1
+  "$PYTHON" "$REPO_ROOT/deploy/ci/check_manifests.py" \
+    --dockerfile "$REPO_ROOT/deploy/docker/Dockerfile" --compose "$COMPOSE_FILE" \
+    --json "$WORK/objects.json" "$WORK"/*.yaml || return 1
+  ensure_kubernetes_models || return 1
+  NODE_PATH="$CACHE_DIR/npm/node_modules" node "$REPO_ROOT/deploy/ci/validate_k8s.js" \
+    "$WORK/objects.json" || return 1
+  log "docker-compose config -q"
+  "$COMPOSE" -f "$COMPOSE_FILE" config -q || return 1
+  log "deploy/ files are consistent"
+}
+
+# -- 2. the real thing ---------------------------------------------------------
+
+DOCKERD_PID=""
+
+start_dockerd() {
+  mkdir -p "$RUN_DIR" "$CACHE_DIR/docker"
+  if [[ -S /var/run/docker.sock ]]; then
+    log "another Docker engine is listening on /var/run/docker.sock; using our own anyway"
+  fi
+  # A dockerd left by an interrupted run would hold our data root.
+  if [[ -s "$RUN_DIR/dockerd.pid" ]] && kill -0 "$(cat "$RUN_DIR/dockerd.pid")" 2>/dev/null; then
+    stop_dockerd_pid "$(cat "$RUN_DIR/dockerd.pid")"
+  fi
+  # --bridge=none: no default bridge to clash with another engine's docker0;
+  # compose makes its own network, and builds use the host's.
+  dockerd --data-root "$CACHE_DIR/docker" --exec-root "$RUN_DIR/exec" \
+    --host "unix://$RUN_DIR/docker.sock" --pidfile "$RUN_DIR/dockerd.pid" \
+    --bridge=none >"$WORK/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  export DOCKER_HOST="unix://$RUN_DIR/docker.sock"
+  local tries
+  for ((tries = 0; tries < 300; tries++)); do
+    if "$DOCKER" version >/dev/null 2>&1; then
+      log "dockerd is up (pid $DOCKERD_PID, data root $CACHE_DIR/docker)"
+      return 0
+    fi
+    kill -0 "$DOCKERD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -20 "$WORK/dockerd.log" >&2 || true
+  DOCKERD_PID=""
+  return 1
+}
+
+# shellcheck disable=SC2317  # reached from the EXIT trap
+stop_dockerd_pid() {
+  local pid=$1 tries
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((tries = 0; tries < 300; tries++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "dockerd $pid did not stop within 30 s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # reached from the EXIT trap
+clean_up() {
+  trap '' INT TERM HUP PIPE
+  set +e
+  if [[ -n "$DOCKERD_PID" ]]; then
+    "$COMPOSE" -f "$COMPOSE_FILE" down -v --remove-orphans >/dev/null 2>&1
+    stop_dockerd_pid "$DOCKERD_PID"
+    wait "$DOCKERD_PID" 2>/dev/null
+    log "stopped dockerd"
+  fi
+  [[ -z "$WORK" ]] || rm -rf "$WORK"
+}
+
+build_images() {
+  local target
+  "$REPO_ROOT/deploy/docker/make_base_image.sh" || return 1
+  for target in "${TARGETS[@]}"; do
+    log "building salesmeet/$target:$IMAGE_TAG"
+    DOCKER_BUILDKIT=1 "$DOCKER" build --network=host --progress=plain \
+      --build-arg "BUILD_JOBS=$BUILD_JOBS" -f "$REPO_ROOT/deploy/docker/Dockerfile" \
+      --target "$target" -t "salesmeet/$target:$IMAGE_TAG" "$REPO_ROOT" \
+      >"$WORK/build-$target.log" 2>&1 || {
+      tail -40 "$WORK/build-$target.log" >&2
+      return 1
+    }
+  done
+  "$DOCKER" image ls salesmeet/* --format '{{.Repository}}:{{.Tag}} {{.Size}}' |
+    sort | sed 's/^/    /'
+}
+
+# Every SALESMEET_* variable in compose.yaml and the manifests names a flag
+# that the binary in its image accepts.
+check_env_flags() {
+  local service args=()
+  for service in "${SERVICES[@]}"; do
+    "$DOCKER" run --rm "salesmeet/$service:$IMAGE_TAG" --helpfull \
+      >"$WORK/$service.helpfull" 2>&1 || true
+    args+=(--helpfull "$service=$WORK/$service.helpfull")
+  done
+  "$PYTHON" "$REPO_ROOT/deploy/ci/check_manifests.py" "${args[@]}" \
+    --dockerfile "$REPO_ROOT/deploy/docker/Dockerfile" --compose "$COMPOSE_FILE" \
+    "$WORK"/*.yaml
+}
+
+# wait_healthy START: waits until every service container reports healthy;
+# prints the time since START ($EPOCHREALTIME).
+wait_healthy() {
+  local start=$1 service id state pending tries
+  for ((tries = 0; tries < 600; tries++)); do
+    pending=()
+    for service in "${SERVICES[@]}" redis; do
+      id=$("$COMPOSE" -f "$COMPOSE_FILE" ps -q "$service")
+      state=$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$id" 2>/dev/null || echo missing)
+      [[ "$state" == healthy ]] || pending+=("$service:$state")
+    done
+    if ((${#pending[@]} == 0)); then
+      log "all healthy $(elapsed "$start") after up"
+      return 0
+    fi
+    sleep 0.2
+  done
+  "$COMPOSE" -f "$COMPOSE_FILE" logs --tail=30 >&2
+  log "not healthy after 120 s: ${pending[*]}"
+  return 1
+}
+
+elapsed() {
+  local ms=$(((${EPOCHREALTIME/./} - ${1/./}) / 1000))
+  printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+run_compose_suite() {
+  local start
+  start=$EPOCHREALTIME
+  log "docker-compose up -d"
+  "$COMPOSE" -f "$COMPOSE_FILE" up -d --no-build || return 1
+  wait_healthy "$start" || return 1
+  log "waiting for the demo seed"
+  "$DOCKER" wait "$("$COMPOSE" -f "$COMPOSE_FILE" ps -q seed)" | grep -qx 0 || {
+    "$COMPOSE" -f "$COMPOSE_FILE" logs seed >&2
+    log "the demo seed failed"
+    return 1
+  }
+  log "smoke test through 127.0.0.1"
+  PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/tests/deploy/smoke.py" \
+    --participant=127.0.0.1:50051 --scheduling=127.0.0.1:50052 \
+    --analytics=127.0.0.1:50053 || return 1
+  start=$EPOCHREALTIME
+  "$COMPOSE" -f "$COMPOSE_FILE" stop participant scheduling analytics || return 1
+  log "SIGTERM to stopped: $(elapsed "$start") for the three services"
+  local service stopped
+  for service in "${SERVICES[@]}"; do
+    stopped=$("$COMPOSE" -f "$COMPOSE_FILE" logs --no-color "$service" |
+      grep -o '"msg":"stopped".*' | tail -1)
+    [[ -n "$stopped" ]] || {
+      log "$service did not log a clean stop"
+      return 1
+    }
+    log "$service: $stopped"
+  done
+  "$COMPOSE" -f "$COMPOSE_FILE" down -v --remove-orphans
+}
+
+main() {
+  REQUIRED_PACKAGES=("${DEPLOY_PACKAGES[@]}")
+  ensure_packages
+  command -v kubectl >/dev/null || {
+    banner "kubectl is not installed: the Kubernetes files cannot be rendered." \
+      "Debian 12's kubernetes-client is too old for kustomize components."
+    exit 1
+  }
+  command -v npm >/dev/null || die "node and npm are needed for the schema check"
+  [[ -d "$BUILD_DIR/py" ]] || die "no Python stubs in $BUILD_DIR/py; run scripts/test.sh first"
+  WORK=$(mktemp -d /tmp/salesmeet-deploy-check.XXXXXX)
+  trap clean_up EXIT
+  trap 'exit 130' INT TERM HUP
+
+  timed files check_files || die "the deployment files failed their checks"
+  if ! start_dockerd; then
+    banner "dockerd DID NOT START: images and the compose suite were NOT tested." \
+      "See the log above."
+    print_timings
+    [[ "${SALESMEET_ALLOW_NO_DOCKER:-0}" == 1 ]] && exit 0
+    exit 1
+  fi
+  timed images build_images || die "the images did not build"
+  timed env-flags check_env_flags || die "compose.yaml or the manifests set unknown flags"
+  timed compose run_compose_suite || die "the compose suite failed"
+  print_timings
+  log "deploy check passed"
+}
+
+main "$@"
