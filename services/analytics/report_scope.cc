@@ -54,9 +54,9 @@ void CheckNameFilter(const std::string& name, absl::string_view collection,
 Scope CheckScope(const av1::ReportScope& scope, absl::string_view field,
                  absl::Time now, FieldErrors& errors) {
   Scope out;
-  out.interval = CheckReportInterval(
-      scope.interval(), scope.has_interval(), DefaultReportInterval(now),
-      absl::StrCat(field, ".interval"), errors);
+  out.interval = CheckReportInterval(scope.interval(), scope.has_interval(),
+                                     DefaultReportInterval(now),
+                                     absl::StrCat(field, ".interval"), errors);
   CheckNameFilter(scope.team(), "teams", absl::StrCat(field, ".team"), errors);
   CheckNameFilter(scope.organizer(), "participants",
                   absl::StrCat(field, ".organizer"), errors);

@@ -213,24 +213,22 @@ DataSet Populate(const std::string& path,
       const int rotation = day * kSlotsPerDay + slot;
       for (int g = 0; g < groups; ++g) {
         if (i % 3 == 0) {
-          absl::Status s = book(tx, Group(o.participants, rotation, g),
-                                calendar.SlotStart(first_week, day, slot),
-                                absl::StrCat("s-", day, "-", slot, "-", g),
-                                absl::StrCat("FREQ=WEEKLY;COUNT=", o.weeks),
-                                -1);
+          absl::Status s =
+              book(tx, Group(o.participants, rotation, g),
+                   calendar.SlotStart(first_week, day, slot),
+                   absl::StrCat("s-", day, "-", slot, "-", g),
+                   absl::StrCat("FREQ=WEEKLY;COUNT=", o.weeks), -1);
           if (!s.ok()) return s;
           continue;
         }
         for (int w = 0; w < o.weeks; ++w) {
-          const int customer =
-              (++customer_turn % 5 == 0 && o.customers > 0)
-                  ? customer_turn / 5 % o.customers
-                  : -1;
-          absl::Status s =
-              book(tx, Group(o.participants, rotation + 97 * (w + 1), g),
-                   calendar.SlotStart(first_week + w, day, slot),
-                   absl::StrCat("m-", w, "-", day, "-", slot, "-", g), "",
-                   customer);
+          const int customer = (++customer_turn % 5 == 0 && o.customers > 0)
+                                   ? customer_turn / 5 % o.customers
+                                   : -1;
+          absl::Status s = book(
+              tx, Group(o.participants, rotation + 97 * (w + 1), g),
+              calendar.SlotStart(first_week + w, day, slot),
+              absl::StrCat("m-", w, "-", day, "-", slot, "-", g), "", customer);
           if (!s.ok()) return s;
         }
       }
@@ -343,17 +341,16 @@ Options ParseOptions(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace salesmeet::bench;
   const Options o = ParseOptions(argc, argv);
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      absl::StrCat("analytics_bench_", getpid());
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    absl::StrCat("analytics_bench_", getpid());
   std::filesystem::create_directories(dir);
   auto db = [&](const char* name) {
     return absl::StrCat("--db=sqlite://", (dir / name).string());
   };
   const std::vector<std::string> quiet = {"--access_log=false"};
 
-  auto participant = ServiceProcess::Start(
-      SALESMEET_PARTICIPANT_BINARY, {db("participant.db"), quiet[0]});
+  auto participant = ServiceProcess::Start(SALESMEET_PARTICIPANT_BINARY,
+                                           {db("participant.db"), quiet[0]});
   Check("starting participant", participant.status());
   const salesmeet::scheduling::ParticipantsByName org =
       CreateOrg(participant->address(), o);
@@ -421,44 +418,44 @@ int main(int argc, char** argv) {
            {"GetCostReport TEAM", av1::TEAM},
            {"GetCostReport ISO_WEEK", av1::ISO_WEEK},
            {"GetCostReport PARTICIPANT", av1::PARTICIPANT}}) {
-    reports.push_back({name, [&year, dimension](Stub& s,
-                                                grpc::ClientContext& c) {
-                         av1::GetCostReportRequest r;
-                         *r.mutable_scope() = year;
-                         r.set_group_by(dimension);
-                         av1::CostReport out;
-                         return s.GetCostReport(&c, r, &out);
-                       }});
+    reports.push_back(
+        {name, [&year, dimension](Stub& s, grpc::ClientContext& c) {
+           av1::GetCostReportRequest r;
+           *r.mutable_scope() = year;
+           r.set_group_by(dimension);
+           av1::CostReport out;
+           return s.GetCostReport(&c, r, &out);
+         }});
   }
-  reports.push_back({"GetMeetingMixReport", [&](Stub& s,
-                                                grpc::ClientContext& c) {
-                       av1::GetMeetingMixReportRequest r;
-                       *r.mutable_scope() = year;
-                       av1::MeetingMixReport out;
-                       return s.GetMeetingMixReport(&c, r, &out);
-                     }});
-  reports.push_back({"GetMeetingLoadReport", [&](Stub& s,
-                                                 grpc::ClientContext& c) {
-                       av1::GetMeetingLoadReportRequest r;
-                       *r.mutable_scope() = year;
-                       av1::MeetingLoadReport out;
-                       return s.GetMeetingLoadReport(&c, r, &out);
-                     }});
-  reports.push_back({"GetContactCadenceReport", [&](Stub& s,
-                                                    grpc::ClientContext& c) {
-                       av1::GetContactCadenceReportRequest r;
-                       *r.mutable_interval() = year.interval();
-                       av1::ContactCadenceReport out;
-                       return s.GetContactCadenceReport(&c, r, &out);
-                     }});
-  reports.push_back({"GetTopPerformers ROI", [&](Stub& s,
-                                                 grpc::ClientContext& c) {
-                       av1::GetTopPerformersRequest r;
-                       *r.mutable_scope() = year;
-                       r.set_metric(av1::RETURN_ON_MEETING_COST);
-                       av1::TopPerformersReport out;
-                       return s.GetTopPerformers(&c, r, &out);
-                     }});
+  reports.push_back(
+      {"GetMeetingMixReport", [&](Stub& s, grpc::ClientContext& c) {
+         av1::GetMeetingMixReportRequest r;
+         *r.mutable_scope() = year;
+         av1::MeetingMixReport out;
+         return s.GetMeetingMixReport(&c, r, &out);
+       }});
+  reports.push_back(
+      {"GetMeetingLoadReport", [&](Stub& s, grpc::ClientContext& c) {
+         av1::GetMeetingLoadReportRequest r;
+         *r.mutable_scope() = year;
+         av1::MeetingLoadReport out;
+         return s.GetMeetingLoadReport(&c, r, &out);
+       }});
+  reports.push_back(
+      {"GetContactCadenceReport", [&](Stub& s, grpc::ClientContext& c) {
+         av1::GetContactCadenceReportRequest r;
+         *r.mutable_interval() = year.interval();
+         av1::ContactCadenceReport out;
+         return s.GetContactCadenceReport(&c, r, &out);
+       }});
+  reports.push_back(
+      {"GetTopPerformers ROI", [&](Stub& s, grpc::ClientContext& c) {
+         av1::GetTopPerformersRequest r;
+         *r.mutable_scope() = year;
+         r.set_metric(av1::RETURN_ON_MEETING_COST);
+         av1::TopPerformersReport out;
+         return s.GetTopPerformers(&c, r, &out);
+       }});
 
   std::printf("\nreport latency over one year (%d samples each, one client):\n",
               o.samples);
