@@ -128,8 +128,9 @@ absl::StatusOr<v1::GetCalendarResponse> CalendarReader::GetCalendar(
   std::future<absl::StatusOr<CalendarsByParticipant>> reading = std::async(
       std::launch::async,
       [&] { return calendars_.Calendars({request.participant()}, window); });
-  ASSIGN_OR_RETURN(ParticipantsByName found,
-                   context_.people.Lookup({request.participant()}, incoming));
+  ASSIGN_OR_RETURN(
+      ParticipantsByName found,
+      context_.CalendarPeople().Lookup({request.participant()}, incoming));
   ASSIGN_OR_RETURN(CalendarsByParticipant calendars, reading.get());
 
   v1::GetCalendarResponse response;
@@ -172,7 +173,7 @@ absl::StatusOr<v1::QueryFreeBusyResponse> CalendarReader::QueryFreeBusy(
       std::async(std::launch::async,
                  [&] { return calendars_.Calendars(distinct, window); });
   ASSIGN_OR_RETURN(KnownParticipants known,
-                   LookupKnown(context_.people, distinct, incoming));
+                   LookupKnown(context_.CalendarPeople(), distinct, incoming));
   ASSIGN_OR_RETURN(CalendarsByParticipant calendars, reading.get());
 
   v1::QueryFreeBusyResponse response;

@@ -19,6 +19,7 @@
 #include "services/scheduling/change_feed.h"
 #include "services/scheduling/observed_meeting_store.h"
 #include "services/scheduling/participant_lookup.h"
+#include "services/scheduling/recent_participants.h"
 #include "services/scheduling/redis_connection.h"
 #include "services/scheduling/scheduling_service.h"
 #include "services/scheduling/sqlite_meeting_store.h"
@@ -31,6 +32,10 @@ ABSL_FLAG(std::string, participant, "localhost:50051",
 ABSL_FLAG(absl::Duration, participant_timeout, absl::Seconds(2),
           "Deadline of each call to the participant service (shortened to "
           "the incoming call's own deadline)");
+ABSL_FLAG(absl::Duration, participant_cache_ttl, absl::Seconds(5),
+          "How long calendars, free/busy and slot finding reuse a "
+          "participant record (time zone, working hours, time off); 0 asks "
+          "the participant service every time. Bookings always ask");
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key for page tokens; empty uses a random key stored in the "
           "database, shared by every replica using it");
@@ -94,6 +99,15 @@ int Main() {
                                absl::GetFlag(FLAGS_participant_timeout));
   StoreCalendarSource from_store(store);
   SchedulingContext context{store, people, feed, tokens};
+  // Calendar reads may show a record a few seconds old, and keep working
+  // for a while on older ones when the participant service is down.
+  std::unique_ptr<RecentParticipantLookup> recent_people;
+  if (const absl::Duration ttl = absl::GetFlag(FLAGS_participant_cache_ttl);
+      ttl > absl::ZeroDuration()) {
+    recent_people = std::make_unique<RecentParticipantLookup>(
+        people, ttl, absl::Minutes(5), [] { return absl::Now(); });
+    context.calendar_people = recent_people.get();
+  }
   CalendarSource* calendars = &from_store;
   // Redis is optional: with --redis empty, or Redis down, reads go to the
   // database. It is not probed at start-up and never affects health.

@@ -37,11 +37,20 @@ class CalendarInvalidator {
 
 struct SchedulingContext {
   MeetingStore& store;
+  // Asked by every write, so bookings are judged on current records.
   ParticipantLookup& people;
   ChangeNotifier& feed;
   const PageTokenCodec& tokens;
   Clock clock = absl::Now;
   CalendarInvalidator* calendars_changed = nullptr;  // Null: no cache.
+  // Asked by the calls that only show calendars (GetCalendar,
+  // QueryFreeBusy, FindMeetingSlots): `people` behind a few seconds' cache
+  // (RecentParticipantLookup). Null: `people` itself.
+  ParticipantLookup* calendar_people = nullptr;
+
+  ParticipantLookup& CalendarPeople() const {
+    return calendar_people != nullptr ? *calendar_people : people;
+  }
 };
 
 }  // namespace salesmeet::scheduling

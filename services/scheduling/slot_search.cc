@@ -44,7 +44,7 @@ absl::StatusOr<v1::FindMeetingSlotsResponse> SlotSearcher::Find(
   for (const Wanted& w : wanted) names.push_back(w.name);
   names.push_back(organizer);
   ASSIGN_OR_RETURN(KnownParticipants known,
-                   LookupKnown(context_.people, names, incoming));
+                   LookupKnown(context_.CalendarPeople(), names, incoming));
   FieldErrors unknown;
   for (const Wanted& w : wanted) {
     if (known.missing.count(w.name) > 0) {
