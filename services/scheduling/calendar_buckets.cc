@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -65,8 +66,8 @@ absl::StatusOr<std::vector<CalendarOccurrence>> DecodeBucket(
   }
   std::vector<CalendarOccurrence> occurrences;
   occurrences.reserve(bucket.entries_size());
-  for (const v1::CalendarEntry& entry : bucket.entries()) {
-    occurrences.push_back(FromCalendarEntry(entry));
+  for (v1::CalendarEntry& entry : *bucket.mutable_entries()) {
+    occurrences.push_back(FromCalendarEntry(std::move(entry)));
   }
   return occurrences;
 }
@@ -84,7 +85,8 @@ std::vector<CalendarOccurrence> Assemble(
     const std::vector<const std::vector<CalendarOccurrence>*>& buckets,
     TimeSpan window) {
   std::vector<CalendarOccurrence> out;
-  absl::flat_hash_set<std::pair<std::string, int64_t>> seen;
+  // Keys point into the buckets, which outlive this call.
+  absl::flat_hash_set<std::pair<absl::string_view, int64_t>> seen;
   for (const std::vector<CalendarOccurrence>* bucket : buckets) {
     for (const CalendarOccurrence& o : *bucket) {
       if (!o.time.span.Overlaps(window)) continue;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/field_checks.h"
@@ -130,21 +131,39 @@ v1::CalendarEntry ToCalendarEntry(const CalendarOccurrence& o) {
   return entry;
 }
 
-CalendarOccurrence FromCalendarEntry(const v1::CalendarEntry& entry) {
+namespace {
+
+// Everything but the strings.
+CalendarOccurrence ScalarsOf(const v1::CalendarEntry& entry) {
   CalendarOccurrence o;
-  o.meeting = entry.meeting();
-  o.title = entry.title();
   o.purpose = entry.purpose();
   o.format = entry.format();
   o.audience = entry.audience();
   o.state = entry.state();
-  o.organizer = entry.organizer();
   o.time.original_start = ToAbslTime(entry.original_start_time());
   o.time.span = {ToAbslTime(entry.start_time()), ToAbslTime(entry.end_time())};
   o.recurring = entry.recurring();
   o.moved = entry.moved();
   o.optional = entry.optional();
   o.response = entry.response();
+  return o;
+}
+
+}  // namespace
+
+CalendarOccurrence FromCalendarEntry(const v1::CalendarEntry& entry) {
+  CalendarOccurrence o = ScalarsOf(entry);
+  o.meeting = entry.meeting();
+  o.title = entry.title();
+  o.organizer = entry.organizer();
+  return o;
+}
+
+CalendarOccurrence FromCalendarEntry(v1::CalendarEntry&& entry) {
+  CalendarOccurrence o = ScalarsOf(entry);
+  o.meeting = std::move(*entry.mutable_meeting());
+  o.title = std::move(*entry.mutable_title());
+  o.organizer = std::move(*entry.mutable_organizer());
   return o;
 }
 

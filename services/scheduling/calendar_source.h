@@ -41,6 +41,9 @@ struct CalendarOccurrence {
 // GetCalendar returns and what the calendar cache stores.
 v1::CalendarEntry ToCalendarEntry(const CalendarOccurrence& occurrence);
 CalendarOccurrence FromCalendarEntry(const v1::CalendarEntry& entry);
+// The same, taking the entry's strings instead of copying them: the cache
+// decodes thousands of entries per free/busy query.
+CalendarOccurrence FromCalendarEntry(v1::CalendarEntry&& entry);
 
 using CalendarsByParticipant =
     absl::flat_hash_map<std::string, std::vector<CalendarOccurrence>>;
