@@ -7,8 +7,10 @@
 #      agree; docker-compose accepts compose.yaml.
 #   2. its own dockerd (data root, socket, pidfile of its own), the base
 #      image, the images; every SALESMEET_* variable is a flag of its
-#      binary; docker-compose up, wait for healthy, a smoke test through
-#      the published 127.0.0.1 ports (tests/deploy/smoke.py), a timed stop,
+#      binary; docker-compose up, wait for healthy, the README's grpcurl
+#      examples and a smoke test through the published 127.0.0.1 ports
+#      (tests/e2e/readme_examples_e2e_test.py, tests/deploy/smoke.py), a
+#      timed stop,
 #      docker-compose down -v; dockerd stopped by its pid.
 # Settings:
 #   SALESMEET_BUILD_DIR       the build tree with the Python stubs (build/py)
@@ -221,6 +223,13 @@ run_compose_suite() {
     log "the demo seed failed"
     return 1
   }
+  # The README's grpcurl examples, in order, as a reader would run them
+  # against this suite (before the smoke test adds data of its own).
+  log "README examples against the compose suite"
+  (cd "$REPO_ROOT/tests/e2e" &&
+    PYTHONPATH="$BUILD_DIR/py:$REPO_ROOT/tests/e2e" SALESMEET_README_LIVE=1 \
+      "$PYTHON" -m unittest readme_examples_e2e_test.ReadmeGrpcurlExamplesTest) ||
+    return 1
   log "smoke test through 127.0.0.1"
   PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/tests/deploy/smoke.py" \
     --participant=127.0.0.1:50051 --scheduling=127.0.0.1:50052 \
