@@ -1,7 +1,6 @@
 #include "services/analytics/projection.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "common/field_checks.h"
 #include "common/grpc_status.h"
@@ -15,11 +14,14 @@ absl::StatusOr<std::unique_ptr<Projection>> Projection::Open(
       new Projection(store, std::move(clock)));
   const absl::Time now = projection->clock_();
   int unreadable = 0;
-  absl::StatusOr<FeedPosition> position =
-      store.Load([&](const sv1::Meeting& meeting) {
-        if (!projection->model_.Apply(meeting, now).ok()) ++unreadable;
-        return absl::OkStatus();
-      });
+  absl::StatusOr<FeedPosition> position;
+  {
+    absl::WriterMutexLock model_lock(&projection->model_mu_);
+    position = store.Load([&](const sv1::Meeting& meeting) {
+      if (!projection->model_.Apply(meeting, now).ok()) ++unreadable;
+      return absl::OkStatus();
+    });
+  }
   if (!position.ok()) return position.status();
   if (unreadable > 0) {
     LogJson(LogLevel::kWarning, "stored meetings with unreadable timing",
@@ -50,7 +52,7 @@ absl::Status Projection::ApplyFeedMessage(
     absl::StatusOr<FeedPosition> position = store_.Append(fresh);
     if (!position.ok()) return position.status();
     const absl::Time now = clock_();
-    std::unique_lock<std::shared_mutex> model_lock(model_mu_);
+    absl::WriterMutexLock model_lock(&model_mu_);
     for (const sv1::MeetingChange* change : fresh) {
       absl::Status applied_one = model_.Apply(change->meeting(), now);
       if (!applied_one.ok()) {

@@ -4,13 +4,12 @@
 // The read model and the state of its feed subscription. A batch from the
 // feed is committed to the store first, with its sequence, and only then
 // applied in memory, so what reports see never runs ahead of what a restart
-// would load. Reports read under a shared lock; a batch takes it exclusively
-// only for the in-memory part.
+// would load. Reports read under a reader lock; a batch takes the writer
+// lock only for the in-memory part.
 
 #include <functional>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -59,7 +58,7 @@ class Projection {
   // describes exactly that state.
   template <typename Reader>
   auto Read(Reader&& read) const {
-    std::shared_lock<std::shared_mutex> lock(model_mu_);
+    absl::ReaderMutexLock lock(&model_mu_);
     return read(model_, Freshness());
   }
 
@@ -70,8 +69,10 @@ class Projection {
   ProjectionStore& store_;
   const std::function<absl::Time()> clock_;
 
-  mutable std::shared_mutex model_mu_;
-  ReadModel model_;  // Guarded by model_mu_.
+  // absl::Mutex, not std::shared_mutex: a waiting writer holds back new
+  // readers, so a steady stream of reports cannot starve the feed.
+  mutable absl::Mutex model_mu_;
+  ReadModel model_ ABSL_GUARDED_BY(model_mu_);
 
   mutable absl::Mutex mu_;
   FeedPosition position_ ABSL_GUARDED_BY(mu_);
