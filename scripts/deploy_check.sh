@@ -28,10 +28,8 @@ COMPOSE=/usr/bin/docker-compose
 CACHE_DIR="$(realpath -m "${SALESMEET_CACHE_DIR:-/var/cache/salesmeet}")"
 RUN_DIR=/run/salesmeet-deploy-check
 KUBERNETES_MODELS=kubernetes-models@4.5.1
+# The tag deploy/docker/build_images.sh gives every image.
 IMAGE_TAG=dev
-# Dockerfile targets built, in build order; compose and the manifests use
-# salesmeet/<target>:dev.
-TARGETS=(participant scheduling analytics redis seed)
 SERVICES=(participant scheduling analytics)
 export COMPOSE_PROJECT_NAME=salesmeet-deploy-check
 COMPOSE_FILE="$REPO_ROOT/deploy/compose.yaml"
@@ -154,20 +152,8 @@ clean_up() {
 }
 
 build_images() {
-  local target
-  "$REPO_ROOT/deploy/docker/make_base_image.sh" || return 1
-  for target in "${TARGETS[@]}"; do
-    log "building salesmeet/$target:$IMAGE_TAG"
-    DOCKER_BUILDKIT=1 "$DOCKER" build --network=host --progress=plain \
-      --build-arg "BUILD_JOBS=$BUILD_JOBS" -f "$REPO_ROOT/deploy/docker/Dockerfile" \
-      --target "$target" -t "salesmeet/$target:$IMAGE_TAG" "$REPO_ROOT" \
-      >"$WORK/build-$target.log" 2>&1 || {
-      tail -40 "$WORK/build-$target.log" >&2
-      return 1
-    }
-  done
-  "$DOCKER" image ls salesmeet/* --format '{{.Repository}}:{{.Tag}} {{.Size}}' |
-    sort | sed 's/^/    /'
+  BUILD_JOBS=$BUILD_JOBS "$REPO_ROOT/deploy/docker/build_images.sh" \
+    --log-dir "$WORK"
 }
 
 # Every SALESMEET_* variable in compose.yaml and the manifests names a flag
