@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/field_checks.h"
+#include "services/scheduling/request_interval.h"
 
 namespace salesmeet::analytics {
 
@@ -29,20 +30,7 @@ TimeSpan CheckReportInterval(const type::v1::Interval& interval, bool present,
                              TimeSpan fallback, absl::string_view field,
                              FieldErrors& errors) {
   if (!present) return fallback;
-  if (!interval.has_start_time() || !interval.has_end_time() ||
-      !IsValidTimestamp(interval.start_time()) ||
-      !IsValidTimestamp(interval.end_time())) {
-    errors.Add(field, "needs start_time and end_time");
-    return {};
-  }
-  TimeSpan span{ToAbslTime(interval.start_time()),
-                ToAbslTime(interval.end_time())};
-  if (span.end <= span.start) {
-    errors.Add(absl::StrCat(field, ".end_time"), "must be after start_time");
-  } else if (span.length() > kMaxReportRange) {
-    errors.Add(field, "must be at most 366 days long");
-  }
-  return span;
+  return scheduling::CheckRequestInterval(interval, field, errors);
 }
 
 void CheckNameFilter(const std::string& name, absl::string_view collection,

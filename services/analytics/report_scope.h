@@ -18,9 +18,6 @@ namespace salesmeet::analytics {
 namespace av1 = ::salesmeet::analytics::v1;
 using scheduling::TimeSpan;
 
-// The longest range a report covers.
-inline constexpr absl::Duration kMaxReportRange = absl::Hours(24 * 366);
-
 // A ReportScope that passed its checks. Empty strings are filters not set.
 struct Scope {
   TimeSpan interval;

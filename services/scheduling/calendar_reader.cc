@@ -10,6 +10,7 @@
 #include "common/field_checks.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
+#include "services/scheduling/request_interval.h"
 #include "services/scheduling/working_hours.h"
 
 namespace salesmeet::scheduling {
@@ -17,26 +18,16 @@ namespace {
 
 namespace tv1 = ::salesmeet::type::v1;
 
-constexpr absl::Duration kMaxInterval = absl::Hours(24 * 366);
 constexpr int kMaxFreeBusyParticipants = 500;
 
-// The request's interval: required, well-formed, at most 366 days long.
+// The request's interval: required, and as CheckRequestInterval wants it.
 TimeSpan CheckInterval(const tv1::Interval& interval, bool present,
                        FieldErrors& errors) {
-  if (!present || !interval.has_start_time() || !interval.has_end_time() ||
-      !IsValidTimestamp(interval.start_time()) ||
-      !IsValidTimestamp(interval.end_time())) {
+  if (!present) {
     errors.Add("interval", "needs start_time and end_time");
     return {};
   }
-  TimeSpan span{ToAbslTime(interval.start_time()),
-                ToAbslTime(interval.end_time())};
-  if (span.end <= span.start) {
-    errors.Add("interval.end_time", "must be after start_time");
-  } else if (span.length() > kMaxInterval) {
-    errors.Add("interval", "must be at most 366 days long");
-  }
-  return span;
+  return CheckRequestInterval(interval, "interval", errors);
 }
 
 tv1::Interval ToInterval(TimeSpan span) {

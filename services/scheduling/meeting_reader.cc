@@ -9,32 +9,22 @@
 #include "common/status_macros.h"
 #include "services/scheduling/meeting_writes.h"
 #include "services/scheduling/occurrences.h"
+#include "services/scheduling/request_interval.h"
 
 namespace salesmeet::scheduling {
 namespace {
 
-constexpr absl::Duration kMaxInterval = absl::Hours(24 * 366);
 constexpr absl::string_view kListScope = "ListMeetings";
 constexpr absl::string_view kOccurrencesScope = "ListOccurrences";
 
-// An optional request interval: unset is fine, set must be well-formed and
-// at most 366 days long.
+// An optional request interval: unset is fine, set must pass
+// CheckRequestInterval.
 absl::StatusOr<std::optional<TimeSpan>> IntervalFrom(
     const salesmeet::type::v1::Interval& interval, bool present) {
   if (!present) return std::optional<TimeSpan>();
-  if (!IsValidTimestamp(interval.start_time()) ||
-      !IsValidTimestamp(interval.end_time()) || !interval.has_start_time() ||
-      !interval.has_end_time()) {
-    return InvalidFieldError("interval", "needs start_time and end_time");
-  }
-  TimeSpan span{ToAbslTime(interval.start_time()),
-                ToAbslTime(interval.end_time())};
-  if (span.end <= span.start) {
-    return InvalidFieldError("interval.end_time", "must be after start_time");
-  }
-  if (span.length() > kMaxInterval) {
-    return InvalidFieldError("interval", "must be at most 366 days long");
-  }
+  FieldErrors errors;
+  const TimeSpan span = CheckRequestInterval(interval, "interval", errors);
+  if (!errors.empty()) return errors.ToStatus();
   return std::optional<TimeSpan>(span);
 }
 
@@ -199,7 +189,7 @@ absl::StatusOr<v1::ListOccurrencesResponse> MeetingReader::ListOccurrences(
                    IntervalFrom(request.interval(), request.has_interval()));
   const absl::Time start = ToAbslTime(meeting.start_time());
   const TimeSpan requested =
-      interval.value_or(TimeSpan{start, start + kMaxInterval});
+      interval.value_or(TimeSpan{start, start + kMaxRequestInterval});
   const std::string canonical = absl::StrCat(
       request.name(), "|",
       Cursor(requested.start, absl::StrCat(absl::ToUnixMicros(requested.end))),
