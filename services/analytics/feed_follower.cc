@@ -12,25 +12,10 @@
 #include "common/field_checks.h"
 #include "common/grpc_status.h"
 #include "common/json_log.h"
+#include "common/metrics.h"
 
 namespace salesmeet::analytics {
 namespace {
-
-prometheus::Gauge& NewGauge(prometheus::Registry& registry,
-                            const std::string& name, const std::string& help) {
-  return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add(
-      {});
-}
-
-prometheus::Counter& NewCounter(prometheus::Registry& registry,
-                                const std::string& name,
-                                const std::string& help) {
-  return prometheus::BuildCounter()
-      .Name(name)
-      .Help(help)
-      .Register(registry)
-      .Add({});
-}
 
 // A delay between half and all of `ceiling`, so replicas that lost the same
 // peer do not reconnect in lockstep.

@@ -10,21 +10,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/numbers.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 #include "services/scheduling/calendar_buckets.h"
 
 namespace salesmeet::scheduling {
 namespace {
-
-prometheus::Counter& NewCounter(prometheus::Registry& registry,
-                                const std::string& name,
-                                const std::string& help) {
-  return prometheus::BuildCounter()
-      .Name(name)
-      .Help(help)
-      .Register(registry)
-      .Add({});
-}
 
 // A missing or unreadable counter is 0: INCR creates it at 1.
 int64_t CounterValue(const std::optional<std::string>& value) {
@@ -58,11 +49,8 @@ CachedCalendarSource::CachedCalendarSource(CalendarSource& inner,
       errors_(NewCounter(metrics, "calendar_cache_errors_total",
                          "Redis calls that failed or that the circuit "
                          "breaker refused; the database answered instead.")),
-      breaker_open_(prometheus::BuildGauge()
-                        .Name("calendar_cache_breaker_open")
-                        .Help("1 while the Redis circuit breaker is open.")
-                        .Register(metrics)
-                        .Add({})),
+      breaker_open_(NewGauge(metrics, "calendar_cache_breaker_open",
+                             "1 while the Redis circuit breaker is open.")),
       repairer_([this] { RepairLoop(); }) {}
 
 CachedCalendarSource::~CachedCalendarSource() {
