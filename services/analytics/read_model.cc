@@ -35,9 +35,4 @@ void ReadModel::ForEachMeeting(
   for (const MeetingFacts& facts : meetings_) visit(facts);
 }
 
-const MeetingFacts* ReadModel::Find(const std::string& name) const {
-  auto it = slots_.find(name);
-  return it == slots_.end() ? nullptr : &meetings_[it->second];
-}
-
 }  // namespace salesmeet::analytics

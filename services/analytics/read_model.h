@@ -33,13 +33,9 @@ class ReadModel {
   void ForEachMeeting(
       const std::function<void(const MeetingFacts&)>& visit) const;
 
-  // The meeting named, or null.
-  const MeetingFacts* Find(const std::string& name) const;
-
   const AmountTable& amounts() const { return amounts_; }
   // Participant and team names of the facts' indexes.
   const NameTable& names() const { return names_; }
-  size_t meeting_count() const { return meetings_.size(); }
 
  private:
   // In one array, so that walking every meeting reads memory in order.
