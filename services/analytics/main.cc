@@ -7,7 +7,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
-#include "common/client_channel.h"
 #include "common/env_flags.h"
 #include "common/page_token.h"
 #include "common/server_runner.h"
@@ -79,11 +78,8 @@ int Main() {
   const absl::Duration participant_timeout =
       absl::GetFlag(FLAGS_participant_timeout);
   PeopleDirectory people(
-      ListParticipantsFetcher(
-          participant::v1::ParticipantService::NewStub(
-              CreatePeerChannel(absl::GetFlag(FLAGS_participant),
-                                ChannelOptions{participant_timeout, 4})),
-          participant_timeout),
+      ListParticipantsFetcher(absl::GetFlag(FLAGS_participant),
+                              participant_timeout),
       absl::GetFlag(FLAGS_people_cache_ttl), clock);
 
   FeedFollowerOptions feed;

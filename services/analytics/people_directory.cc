@@ -2,9 +2,7 @@
 
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "common/client_channel.h"
-#include "common/errors.h"
 #include "common/json_log.h"
 
 namespace salesmeet::analytics {
@@ -47,10 +45,12 @@ PeopleDirectory::Everyone(const grpc::ServerContext* incoming) {
   return fetched.status();
 }
 
-PeopleFetcher ListParticipantsFetcher(
-    std::shared_ptr<pv1::ParticipantService::Stub> stub,
-    absl::Duration timeout) {
-  return [stub = std::move(stub), timeout](const grpc::ServerContext* incoming)
+PeopleFetcher ListParticipantsFetcher(const std::string& target,
+                                      absl::Duration timeout) {
+  std::shared_ptr<pv1::ParticipantService::Stub> stub =
+      pv1::ParticipantService::NewStub(
+          CreatePeerChannel(target, ChannelOptions{timeout, 4}));
+  return [stub, target, timeout](const grpc::ServerContext* incoming)
              -> absl::StatusOr<ParticipantsByName> {
     ParticipantsByName everyone;
     pv1::ListParticipantsRequest request;
@@ -61,16 +61,8 @@ PeopleFetcher ListParticipantsFetcher(
       pv1::ListParticipantsResponse page;
       grpc::Status status =
           stub->ListParticipants(context.get(), request, &page);
-      if (!status.ok()) {
-        return WithErrorInfo(
-            absl::UnavailableError(absl::StrCat(
-                "the participant service did not answer (",
-                status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-                    ? "deadline exceeded"
-                    : status.error_message(),
-                ") and no copy of its people is cached; retry later")),
-            "PARTICIPANT_SERVICE_UNAVAILABLE");
-      }
+      if (!status.ok())
+        return scheduling::ParticipantServiceDown(target, status);
       for (pv1::Participant& p : *page.mutable_participants()) {
         std::string name = p.name();
         everyone.insert_or_assign(std::move(name), std::move(p));

@@ -53,11 +53,10 @@ class PeopleDirectory {
   bool refreshing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-// A PeopleFetcher that pages through ListParticipants on `stub`, each page
-// with a deadline of at most `timeout`.
-PeopleFetcher ListParticipantsFetcher(
-    std::shared_ptr<participant::v1::ParticipantService::Stub> stub,
-    absl::Duration timeout);
+// A PeopleFetcher that pages through ListParticipants of the participant
+// service at `target`, each page with a deadline of at most `timeout`.
+PeopleFetcher ListParticipantsFetcher(const std::string& target,
+                                      absl::Duration timeout);
 
 }  // namespace salesmeet::analytics
 

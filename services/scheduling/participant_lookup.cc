@@ -52,10 +52,10 @@ GrpcParticipantLookup::GrpcParticipantLookup(std::string target,
       stub_(pv1::ParticipantService::NewStub(
           CreatePeerChannel(target_, ChannelOptions{timeout, 4}))) {}
 
-absl::Status GrpcParticipantLookup::Unavailable(
-    const grpc::Status& status) const {
+absl::Status ParticipantServiceDown(absl::string_view target,
+                                    const grpc::Status& status) {
   return PeerDown(
-      absl::StrCat("the participant service at ", target_, " did not answer (",
+      absl::StrCat("the participant service at ", target, " did not answer (",
                    status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
                        ? "deadline exceeded"
                        : status.error_message(),
@@ -79,7 +79,7 @@ absl::StatusOr<ParticipantsByName> GrpcParticipantLookup::Lookup(
         stub_->BatchGetParticipants(context.get(), request, &response);
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      return Unavailable(status);
+      return ParticipantServiceDown(target_, status);
     }
     // NOT_FOUND and INVALID_ARGUMENT keep their details for the caller.
     if (!status.ok()) return FromGrpcStatus(status);
@@ -101,7 +101,7 @@ absl::Status GrpcParticipantLookup::CheckTeam(
   grpc::Status status = stub_->GetTeam(context.get(), request, &response);
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return Unavailable(status);
+    return ParticipantServiceDown(target_, status);
   }
   return FromGrpcStatus(status);
 }

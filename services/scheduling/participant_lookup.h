@@ -53,6 +53,12 @@ absl::StatusOr<KnownParticipants> LookupKnown(
     ParticipantLookup& people, std::vector<std::string> names,
     const grpc::ServerContext* incoming);
 
+// UNAVAILABLE, with ErrorInfo PARTICIPANT_SERVICE_UNAVAILABLE, for a call
+// to the participant service at `target` that failed with `status`: what
+// every caller of that service answers when it cannot.
+absl::Status ParticipantServiceDown(absl::string_view target,
+                                    const grpc::Status& status);
+
 // Calls the participant service over gRPC: every call has a deadline (the
 // caller's, capped at `timeout`) and UNAVAILABLE is retried by the channel.
 class GrpcParticipantLookup : public ParticipantLookup {
@@ -66,8 +72,6 @@ class GrpcParticipantLookup : public ParticipantLookup {
                          const grpc::ServerContext* incoming) override;
 
  private:
-  absl::Status Unavailable(const grpc::Status& status) const;
-
   const std::string target_;
   const absl::Duration timeout_;
   std::unique_ptr<participant::v1::ParticipantService::Stub> stub_;
