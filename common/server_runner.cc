@@ -24,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "common/json_log.h"
 #include "common/rpc_observer.h"
+#include "grpc/health/v1/health.pb.h"
 
 ABSL_FLAG(std::optional<int>, port, std::nullopt,
           "gRPC port; unset uses the service's default, 0 picks a free one");
@@ -151,6 +152,11 @@ absl::Status ServerRunner::Run() {
   }
 
   grpc::EnableDefaultHealthCheckService(true);
+  // gRPC's built-in health service carries no protobuf descriptors, so
+  // reflection could list it but not describe it, and grpcurl could not call
+  // it. Touching the generated file registers it in the pool reflection
+  // reads.
+  grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int grpc_port = 0;

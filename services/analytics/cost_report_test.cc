@@ -287,20 +287,29 @@ TEST(CheckCostRequestTest, NamesAHalfIntervalAndTheMissingGroupBy) {
   EXPECT_EQ(details.field_violations(1).field(), "group_by");
 }
 
-TEST(CheckCostRequestTest, WithoutAnIntervalCoversFourWeeksEitherSideOfToday) {
+absl::Time Utc(int y, int m, int d, int h, int min) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, h, min, 0),
+                         absl::UTCTimeZone());
+}
+
+TEST(CheckCostRequestTest, WithoutAnIntervalCoversNineWholeWeeksAroundThisOne) {
   av1::GetCostReportRequest request;
   request.set_group_by(av1::PURPOSE);
-  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);  // 15:20 UTC.
-  absl::StatusOr<CostQuery> query = CheckCostRequest(request, now);
-  ASSERT_TRUE(query.ok()) << query.status();
-  const absl::Time today =
-      absl::FromUnixSeconds(1'800'000'000 - 1'800'000'000 % 86400);
-  EXPECT_EQ(query->scope.interval.start, today - absl::Hours(24 * 28));
-  EXPECT_EQ(query->scope.interval.end, today + absl::Hours(24 * 28));
-  // Later the same day, the same interval, so page tokens stay valid.
-  absl::StatusOr<CostQuery> later =
-      CheckCostRequest(request, now + absl::Hours(8));
-  EXPECT_EQ(later->scope.interval, query->scope.interval);
+  // Monday 22 March 2027, 00:30 UTC.
+  absl::StatusOr<CostQuery> monday =
+      CheckCostRequest(request, Utc(2027, 3, 22, 0, 30));
+  ASSERT_TRUE(monday.ok()) << monday.status();
+  EXPECT_EQ(monday->scope.interval.start, Utc(2027, 2, 22, 0, 0));
+  EXPECT_EQ(monday->scope.interval.end, Utc(2027, 4, 26, 0, 0));
+  // Sunday night of the same week, the night Rome's clocks go forward: the
+  // same interval, so page tokens and weekly figures hold all week.
+  absl::StatusOr<CostQuery> sunday =
+      CheckCostRequest(request, Utc(2027, 3, 28, 23, 30));
+  EXPECT_EQ(sunday->scope.interval, monday->scope.interval);
+  // Monday 00:30 moves it on by a week.
+  absl::StatusOr<CostQuery> next =
+      CheckCostRequest(request, Utc(2027, 3, 29, 0, 30));
+  EXPECT_EQ(next->scope.interval.start, Utc(2027, 3, 1, 0, 0));
 }
 
 }  // namespace

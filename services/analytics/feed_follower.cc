@@ -94,7 +94,7 @@ void FeedFollower::FollowLoop() {
       backoff = options_.min_backoff;
     }
     const absl::Duration delay = Jittered(backoff);
-    const absl::Time now = absl::Now();
+    const absl::Time now = options_.clock();
     projection_.MarkDisconnected(ended, now, now + delay);
     UpdateGauges();
     reconnects_.Increment();
@@ -133,7 +133,7 @@ absl::Status FeedFollower::FollowOnce() {
     }
     if (first) {
       first = false;
-      projection_.MarkConnected(absl::Now());
+      projection_.MarkConnected(options_.clock());
       absl::MutexLock lock(&mu_);
       policy_due_ = true;
     }
@@ -219,7 +219,7 @@ void FeedFollower::UpdateGauges() {
   pending_gauge_.Set(static_cast<double>(status.pending_changes()));
   if (status.has_as_of_time()) {
     lag_gauge_.Set(
-        absl::ToDoubleSeconds(absl::Now() - ToAbslTime(status.as_of_time())));
+        absl::ToDoubleSeconds(options_.clock() - ToAbslTime(status.as_of_time())));
   }
 }
 

@@ -14,6 +14,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "salesmeet/scheduling/v1/scheduling_service.grpc.pb.h"
 #include "services/analytics/projection.h"
 
@@ -40,6 +41,8 @@ struct FeedFollowerOptions {
   absl::Duration policy_refresh = absl::Seconds(60);
   // Deadline of a GetSchedulingPolicy call.
   absl::Duration call_timeout = absl::Seconds(3);
+  // Times shown in the feed status and the lag gauge; timers use real time.
+  Clock clock = RealClock();
 };
 
 class FeedFollower {

@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
+#include "common/clock.h"
 #include "common/env_flags.h"
 #include "common/page_token.h"
 #include "common/server_runner.h"
@@ -68,9 +69,10 @@ int Main() {
   }
   PageTokenCodec tokens(*secret, absl::Hours(24));
 
-  auto clock = [] { return absl::Now(); };
+  absl::StatusOr<Clock> clock = ClockFromFlags();
+  if (!clock.ok()) return Fail("bad --testing_now", clock.status());
   absl::StatusOr<std::unique_ptr<Projection>> projection =
-      Projection::Open(**store, clock);
+      Projection::Open(**store, *clock);
   if (!projection.ok()) {
     return Fail("cannot load the projection", projection.status());
   }
@@ -80,17 +82,18 @@ int Main() {
   PeopleDirectory people(
       ListParticipantsFetcher(absl::GetFlag(FLAGS_participant),
                               participant_timeout),
-      absl::GetFlag(FLAGS_people_cache_ttl), clock);
+      absl::GetFlag(FLAGS_people_cache_ttl), RealClock());
 
   FeedFollowerOptions feed;
   feed.scheduling_target = absl::GetFlag(FLAGS_scheduling);
   feed.heartbeat_interval = absl::GetFlag(FLAGS_feed_heartbeat);
   feed.max_backoff = absl::GetFlag(FLAGS_feed_max_backoff);
   feed.policy_refresh = absl::GetFlag(FLAGS_policy_refresh);
+  feed.clock = *clock;
   FeedFollower follower(**projection, feed, runner.metrics());
   follower.Start();
 
-  AnalyticsServiceImpl service(**projection, people, tokens, clock);
+  AnalyticsServiceImpl service(**projection, people, tokens, *clock);
   runner.AddService(&service, "salesmeet.analytics.v1.AnalyticsService");
   // Health follows the database only: with scheduling down, reports still
   // answer from the last projection, marked with their freshness.

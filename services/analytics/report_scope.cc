@@ -14,11 +14,16 @@ absl::Time StartOfDayUtc(absl::Time t) {
                          absl::UTCTimeZone());
 }
 
+constexpr absl::Duration kWeek = absl::Hours(24 * 7);
+
 }  // namespace
 
 TimeSpan DefaultReportInterval(absl::Time now) {
-  const absl::Time today = StartOfDayUtc(now);
-  return {today - absl::Hours(24 * 28), today + absl::Hours(24 * 28)};
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  const absl::CivilDay monday =
+      absl::PrevWeekday(today + 1, absl::Weekday::monday);
+  const absl::Time this_week = absl::FromCivil(monday, absl::UTCTimeZone());
+  return {this_week - 4 * kWeek, this_week + 5 * kWeek};
 }
 
 TimeSpan DefaultCadenceInterval(absl::Time now) {

@@ -27,10 +27,10 @@ struct Scope {
   absl::TimeZone zone;      // For ISO_WEEK groups; UTC by default.
 };
 
-// The span a report covers when its request names none: four weeks either
-// side of today, [today 00:00 UTC - 28 days, today 00:00 UTC + 28 days).
-// Whole UTC days keep it the same all day, so a paged report's next page
-// token stays valid.
+// The span a report covers when its request names none: this week and four
+// weeks either side of it, nine whole ISO weeks from Monday 00:00 UTC. Whole
+// weeks keep it the same all week, so a paged report's next page token stays
+// valid and a weekly pattern of meetings counts the same on every weekday.
 TimeSpan DefaultReportInterval(absl::Time now);
 
 // The contact cadence report's default: the 13 weeks that end with today,

@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
+#include "common/clock.h"
 #include "common/env_flags.h"
 #include "common/json_log.h"
 #include "common/page_token.h"
@@ -67,8 +68,10 @@ int Main() {
     secret = *stored;
   }
   PageTokenCodec tokens(secret, absl::Hours(24));
-  ParticipantDirectory people(store, tokens);
-  TeamDirectory teams(store, tokens);
+  absl::StatusOr<Clock> clock = ClockFromFlags();
+  if (!clock.ok()) return Fail("bad --testing_now", clock.status());
+  ParticipantDirectory people(store, tokens, *clock);
+  TeamDirectory teams(store, tokens, *clock);
   ParticipantServiceImpl service(people, teams);
 
   runner.AddService(&service, "salesmeet.participant.v1.ParticipantService");

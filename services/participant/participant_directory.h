@@ -9,13 +9,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/page_token.h"
 #include "salesmeet/participant/v1/participant_service.pb.h"
 #include "services/participant/participant_store.h"
 
 namespace salesmeet::participant {
-
-using Clock = std::function<absl::Time()>;
 
 class ParticipantDirectory {
  public:

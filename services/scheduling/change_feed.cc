@@ -70,7 +70,7 @@ absl::Status StreamChanges(
       }
       cursor = response.changes(response.changes_size() - 1).sequence();
       response.set_head_sequence(std::max(notifier.head(), cursor));
-      *response.mutable_send_time() = ToProtoTime(absl::Now());
+      *response.mutable_send_time() = ToProtoTime(options.clock());
       if (!send(response)) return absl::OkStatus();
       next_heartbeat = absl::Now() + options.heartbeat;
       continue;
@@ -79,7 +79,7 @@ absl::Status StreamChanges(
     if (now >= next_heartbeat) {
       v1::WatchMeetingChangesResponse heartbeat;
       heartbeat.set_head_sequence(std::max(notifier.head(), cursor));
-      *heartbeat.mutable_send_time() = ToProtoTime(now);
+      *heartbeat.mutable_send_time() = ToProtoTime(options.clock());
       if (!send(heartbeat)) return absl::OkStatus();
       next_heartbeat = now + options.heartbeat;
       continue;

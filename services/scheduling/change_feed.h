@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "salesmeet/scheduling/v1/change.pb.h"
 #include "services/scheduling/meeting_store.h"
 
@@ -43,6 +44,8 @@ struct WatchOptions {
   int64_t after_sequence = 0;
   absl::Duration heartbeat = absl::Seconds(10);
   int batch_size = 500;
+  // Stamps send_time; the heartbeat's timer runs on real time.
+  Clock clock = RealClock();
 };
 
 // Streams the feed after `options.after_sequence` through `send` until

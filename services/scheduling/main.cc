@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
+#include "common/clock.h"
 #include "common/env_flags.h"
 #include "common/json_log.h"
 #include "common/page_token.h"
@@ -98,7 +99,9 @@ int Main() {
   GrpcParticipantLookup people(absl::GetFlag(FLAGS_participant),
                                absl::GetFlag(FLAGS_participant_timeout));
   StoreCalendarSource from_store(store);
-  SchedulingContext context{store, people, feed, tokens};
+  absl::StatusOr<Clock> clock = ClockFromFlags();
+  if (!clock.ok()) return Fail("bad --testing_now", clock.status());
+  SchedulingContext context{store, people, feed, tokens, *clock};
   // Calendar reads may show a record a few seconds old, and keep working
   // for a while on older ones when the participant service is down.
   std::unique_ptr<RecentParticipantLookup> recent_people;

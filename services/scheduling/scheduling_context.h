@@ -10,14 +10,13 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/page_token.h"
 #include "services/scheduling/change_feed.h"
 #include "services/scheduling/meeting_store.h"
 #include "services/scheduling/participant_lookup.h"
 
 namespace salesmeet::scheduling {
-
-using Clock = std::function<absl::Time()>;
 
 // Told after every committed meeting write which participants' calendars it
 // changed (attendees before and after), so a calendar cache drops them.

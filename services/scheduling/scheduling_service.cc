@@ -115,6 +115,7 @@ grpc::Status SchedulingServiceImpl::WatchMeetingChanges(
     grpc::ServerWriter<v1::WatchMeetingChangesResponse>* writer) {
   WatchOptions options;
   options.after_sequence = request->after_sequence();
+  options.clock = context_.clock;
   if (request->has_heartbeat_interval()) {
     const absl::Duration heartbeat =
         ToAbslDuration(request->heartbeat_interval());

@@ -317,6 +317,22 @@ TEST(SlotQueryTest, AppliesDefaults) {
   EXPECT_FALSE(search->earliest_minute.has_value());
 }
 
+TEST(SlotQueryTest, WithoutAWindowSearchesTheTwoWeeksFromNow) {
+  auto r = GoodRequest();
+  r.clear_window();
+  const absl::Time now = At("Europe/Rome", 2027, 3, 28, 3, 30);
+  auto search = ValidateFindMeetingSlotsRequest(r, now);
+  ASSERT_TRUE(search.ok()) << search.status();
+  EXPECT_EQ(search->window.start, now);
+  EXPECT_EQ(search->window.end, now + absl::Hours(24 * 14));
+}
+
+TEST(SlotQueryTest, WindowWithoutItsEndNamesWindow) {
+  auto r = GoodRequest();
+  r.mutable_window()->clear_end_time();
+  EXPECT_THAT(BadFields(r), ElementsAre("window"));
+}
+
 TEST(SlotQueryTest, WindowOverNinetyDaysNamesWindow) {
   auto r = GoodRequest();
   *r.mutable_window()->mutable_end_time() =

@@ -11,6 +11,9 @@ namespace {
 
 constexpr int kMaxAttendees = 100;
 constexpr absl::Duration kMaxWindow = absl::Hours(24 * 90);
+// Without a window, the search looks this far ahead of now: "find us an
+// hour in the next two weeks" is the common question.
+constexpr absl::Duration kDefaultWindow = absl::Hours(24 * 14);
 constexpr absl::Duration kDiagnosisReach = absl::Hours(24 * 90);
 
 bool IsWellFormed(const google::protobuf::Duration& d) {
@@ -88,7 +91,11 @@ void CheckAttendeeNames(const v1::FindMeetingSlotsRequest& request,
 void CheckWindow(const v1::FindMeetingSlotsRequest& request, absl::Time now,
                  SlotSearch& search, FieldErrors& errors) {
   const auto& window = request.window();
-  if (!request.has_window() || !IsValidTimestamp(window.start_time()) ||
+  if (!request.has_window()) {
+    search.window = {now, now + kDefaultWindow};
+    return;
+  }
+  if (!IsValidTimestamp(window.start_time()) ||
       !IsValidTimestamp(window.end_time())) {
     errors.Add("window", "needs a valid start_time and end_time");
     return;
