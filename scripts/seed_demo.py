@@ -7,10 +7,12 @@ sensors: three regional sales teams, an executive, solutions engineering,
 operations, a partner, and customer contacts at six accounts across their
 lifecycle, spread over eight time zones. Then a month of their meetings
 around today: weekly team meeting and one-to-ones, product updates,
-prospect pitches and customer presentations, the past ones completed with
-their outcomes.
+prospect pitches and customer presentations, those of past weeks completed
+with their outcomes. It all hangs on the Monday of the current UTC week, so
+the demo looks the same on every day of that week.
 
-Run by scripts/up.sh. By hand, against running services:
+Run by scripts/up.sh. By hand, against running services (--now, or
+SALESMEET_TESTING_NOW, lays it out around another day, for tests):
 
     PYTHONPATH=build/py /usr/bin/python3 scripts/seed_demo.py \\
         --participant=localhost:50051 --scheduling=localhost:50052
@@ -26,6 +28,7 @@ import argparse
 import collections
 import contextlib
 import datetime
+import os
 import sys
 import zoneinfo
 
@@ -43,6 +46,9 @@ from salesmeet.scheduling.v1 import vocabulary_pb2 as vocabulary
 from salesmeet.type.v1 import people_pb2, time_pb2
 
 RPC_TIMEOUT_S = 10
+# The services' --testing_now as an environment variable; the seed follows
+# it too, so a test pins the whole demo with one setting.
+TESTING_NOW_ENV = "SALESMEET_TESTING_NOW"
 CURRENCY = "EUR"
 COMPANY_DOMAIN = "meridian.example"  # RFC 2606: never a real mailbox.
 
@@ -148,7 +154,8 @@ CUSTOMER_CONTACTS = [
     Contact("siti-rahman",    "Siti Rahman",     "lioncity",  "mei-lin-tan",    7,  "Asia/Singapore"),
 ]
 
-# Whole local days off, counted from next Monday in the person's time zone.
+# Whole local days off, counted from next week's Monday (week 1), taken as a
+# date in the person's time zone.
 TIME_OFF = [
     #      who              first day  days  reason
     Absence("luca-bianchi",    0,       5,   "Annual leave"),
@@ -209,9 +216,9 @@ MEETINGS = [
     Booking("thames-telemetry-roadmap",     -1, "Wed", "11:00", 60, "Europe/London",    CUSTOMER_PRESENTATION, PRESENTATION, "sophie-turner", "oliver-hughes priya-sharma"),
     Booking("americas-product-update-s4",   -1, "Thu", "11:00", 60, "America/New_York", PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma james-carter emily-chen diego-alvarez"),
     Booking("acme-renewal-review",          -1, "Thu", "14:00", 60, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "anna-schulz felix-braun maria-rossi"),
+    Booking("bellini-rollout-kickoff",      -1, "Thu", "11:00", 60, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari maria-rossi"),
     Booking("northwind-pilot-pitch",         0, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "james-carter",  "sarah-kim michael-obrien emily-chen priya-sharma"),
     Booking("apac-product-update-s4",        0, "Wed", "17:00", 60, "Asia/Singapore",   PRODUCT_UPDATE,        VIDEO,        "priya-sharma",  "mei-lin-tan arjun-nair"),
-    Booking("bellini-rollout-kickoff",       0, "Thu", "11:00", 60, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari maria-rossi"),
     Booking("lioncity-follow-up-pitch",      1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "mei-lin-tan",   "siti-rahman david-lim arjun-nair priya-sharma"),
     Booking("harbor-quarterly-review",       1, "Wed", "13:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "laura-mitchell james-carter"),
     Booking("emea-product-update-fw32",      1, "Wed", "15:00", 60, "Europe/Rome",      PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma maria-rossi sophie-turner jonas-weber chloe-martin"),
@@ -287,8 +294,10 @@ ABOUT = {
         "Acme Robotics, Munich", "Predictive maintenance module\nPilot proposal"),
 }
 
-# Recorded once a meeting has ended. acme-renewal-review is left for the
-# README's CompleteMeeting example.
+# Outcomes of the meetings of past weeks (week < 0), whatever the day and
+# hour the seed runs, so the demo is the same all week. The meetings of this
+# week are left open, and acme-renewal-review for the README's
+# CompleteMeeting example.
 RESULTS = [
     #      meeting                        outcome               deal, EUR  notes
     Result("northwind-intro-pitch",       vocabulary.ADVANCED,  120000, "Pilot at the Newark hub requested."),
@@ -298,8 +307,6 @@ RESULTS = [
     Result("lioncity-intro-pitch",        vocabulary.NO_SHOW,     None, "Plant outage; rebooked with Siti."),
     Result("thames-telemetry-roadmap",    vocabulary.LOST,       75000, "Chose their SCADA vendor's bundle."),
     Result("americas-product-update-s4",  vocabulary.HELD,        None, ""),
-    Result("northwind-pilot-pitch",       vocabulary.ADVANCED,  180000, "Pilot agreed for two sites."),
-    Result("apac-product-update-s4",      vocabulary.HELD,        None, ""),
     Result("bellini-rollout-kickoff",     vocabulary.HELD,        None, ""),
 ]
 
@@ -357,12 +364,13 @@ def email(person_id, domain):
     return f"{person_id.replace('-', '.')}@{domain}"
 
 
-def time_off(absence, time_zone):
+def time_off(absence, time_zone, monday):
     """Local midnight of the first day to local midnight after the last one,
-    so the absence follows the person's clock, daylight saving included."""
+    so the absence follows the person's clock, daylight saving included. The
+    days count from the Monday after `monday` (week 1), as dates: the same
+    dates in every zone, whatever the hour the seed runs."""
     zone = zoneinfo.ZoneInfo(time_zone)
-    today = datetime.datetime.now(zone).date()
-    next_monday = today + datetime.timedelta(days=7 - today.weekday())
+    next_monday = monday + datetime.timedelta(days=7)
     first = next_monday + datetime.timedelta(days=absence.first_day)
     after_last = first + datetime.timedelta(days=absence.days)
 
@@ -376,7 +384,7 @@ def time_off(absence, time_zone):
         reason=absence.reason)
 
 
-def employee_message(e):
+def employee_message(e, monday):
     return pp.Participant(
         display_name=e.name,
         email=email(e.id, COMPANY_DOMAIN),
@@ -385,7 +393,8 @@ def employee_message(e):
         team=f"teams/{e.team}" if e.team else "",
         time_zone=e.time_zone,
         working_hours=working_hours(HOURS[e.hours]),
-        time_off=[time_off(a, e.time_zone) for a in TIME_OFF if a.who == e.id],
+        time_off=[time_off(a, e.time_zone, monday)
+                  for a in TIME_OFF if a.who == e.id],
         hourly_cost=euros(e.eur_per_hour),
         weekly_meeting_budget=hours(e.budget_hours))
 
@@ -412,10 +421,23 @@ def contact_message(c):
             contact_cadence=days(c.cadence_days)))
 
 
-def this_monday():
-    """Monday of the current week, UTC: week 0 of the meeting tables."""
-    today = datetime.datetime.now(datetime.timezone.utc).date()
+def monday_of(now):
+    """Monday of the week of `now`, UTC: week 0 of the tables. Everything
+    the seed lays out hangs on this date alone, so the demo is the same
+    whatever the weekday and hour it runs."""
+    today = now.astimezone(datetime.timezone.utc).date()
     return today - datetime.timedelta(days=today.weekday())
+
+
+def parse_now(text):
+    """--now: an RFC 3339 time (2028-02-29T23:30:00Z), or "" for the real
+    clock."""
+    if not text:
+        return datetime.datetime.now(datetime.timezone.utc)
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"--now needs a UTC offset or Z: {text}")
+    return moment
 
 
 def local_start(monday, week, day, hh_mm, time_zone):
@@ -473,8 +495,27 @@ def series_message(series, monday):
 # ---------------------------------------------------------------------------
 
 # The API clients a section may use: one stub per service, None when no
-# address was given for it.
-Clients = collections.namedtuple("Clients", "participants meetings")
+# address was given for it; and the Monday the demo hangs on.
+Clients = collections.namedtuple("Clients", "participants meetings monday")
+
+# The demo's policy horizon: the longest the policy allows, so that the
+# README's bookings in the week of 11 September 2028 stay inside it from
+# September 2026 to September 2030.
+DEMO_HORIZON_DAYS = 731
+
+
+def lengthen_horizon(stub):
+    """Sets the policy horizon to DEMO_HORIZON_DAYS unless someone changed
+    it already."""
+    policy = stub.GetSchedulingPolicy(policy_pb2.GetSchedulingPolicyRequest(),
+                                      timeout=RPC_TIMEOUT_S)
+    if policy.horizon.seconds >= DEMO_HORIZON_DAYS * 86400:
+        return
+    stub.UpdateSchedulingPolicy(policy_pb2.UpdateSchedulingPolicyRequest(
+        policy=policy_pb2.SchedulingPolicy(
+            horizon=days(DEMO_HORIZON_DAYS), etag=policy.etag),
+        update_mask=field_mask_pb2.FieldMask(paths=["horizon"])),
+        timeout=RPC_TIMEOUT_S)
 
 
 def create_unless_present(get, create, name, request):
@@ -534,11 +575,13 @@ def seed_directory(clients):
     team managers, then partners and customer contacts (whose account owners
     must exist). Returns what it created, for the summary."""
     stub = clients.participants
+    monday = clients.monday
     created = collections.Counter()
     for team in TEAMS:
         created["team"] += ensure_team(stub, team)
     for e in EMPLOYEES:
-        created["employee"] += ensure_participant(stub, e.id, employee_message(e))
+        created["employee"] += ensure_participant(stub, e.id,
+                                                  employee_message(e, monday))
     for team in TEAMS:
         assign_manager(stub, team)
     for p in PARTNERS:
@@ -620,7 +663,8 @@ def seed_meetings(clients):
     if missing:
         return f"skipped, the directory is not the demo organisation: {missing}"
     stub = clients.meetings
-    monday = this_monday()
+    monday = clients.monday
+    lengthen_horizon(stub)
     tally, warnings, booked = collections.Counter(), collections.Counter(), set()
 
     def booked_with(reply, meeting_id):
@@ -634,10 +678,8 @@ def seed_meetings(clients):
             booked_with(reply, series.id)
             tally["series"] += 1
             work_around_time_off(stub, series, reply.verdict, tally)
-    ends = {}
     for row in MEETINGS:
         start = local_start(monday, row.week, row.day, row.time, row.time_zone)
-        ends[row.id] = start + datetime.timedelta(minutes=row.minutes)
         reply = book(stub, row.id, meeting_message(row, start))
         if reply is not None:
             booked_with(reply, row.id)
@@ -649,9 +691,9 @@ def seed_meetings(clients):
                 attendee=f"participants/{rsvp.who}", response=rsvp.response),
                 timeout=RPC_TIMEOUT_S)
             tally["rsvps"] += 1
-    now = datetime.datetime.now(datetime.timezone.utc)
+    weeks = {row.id: row.week for row in MEETINGS}
     for result in RESULTS:
-        if result.meeting not in booked or ends[result.meeting] > now:
+        if result.meeting not in booked or weeks[result.meeting] >= 0:
             continue
         request = ss.CompleteMeetingRequest(
             name=f"meetings/{result.meeting}", outcome=result.outcome,
@@ -700,14 +742,23 @@ def main():
                              "without it no meetings are seeded")
     parser.add_argument("--connect_timeout", type=float, default=30,
                         help="seconds to wait for the services to answer")
+    parser.add_argument("--now", default=os.environ.get(TESTING_NOW_ENV, ""),
+                        help="testing only: lay the demo out around this "
+                             "RFC 3339 time instead of now (default: $"
+                             f"{TESTING_NOW_ENV}, which pins the services' "
+                             "clocks too)")
     args = parser.parse_args()
+    try:
+        monday = monday_of(parse_now(args.now))
+    except ValueError as error:
+        parser.error(f"--now: {error}")
 
     with contextlib.ExitStack() as channels:
         participant_channel = channels.enter_context(
             connect(args.participant, "participant", args.connect_timeout))
         clients = Clients(
             participants=ps_grpc.ParticipantServiceStub(participant_channel),
-            meetings=None)
+            meetings=None, monday=monday)
         if args.scheduling:
             scheduling_channel = channels.enter_context(
                 connect(args.scheduling, "scheduling", args.connect_timeout))

@@ -193,7 +193,7 @@ EOF
     localhost:50051 salesmeet.participant.v1.ParticipantService/CreateParticipant
 
   grpcurl -plaintext -d '{"participant":{"name":"participants/luca-bianchi","weeklyMeetingBudget":"21600s"},
-      "updateMask":"weeklyMeetingBudget"}' \
+      "updateMask":{"paths":["weekly_meeting_budget"]}}' \
     localhost:50051 salesmeet.participant.v1.ParticipantService/UpdateParticipant
 
 EOF

@@ -403,7 +403,7 @@ def call_with_retry(rpc, request, retry_codes=(grpc.StatusCode.UNAVAILABLE,),
 
 # -- rich error details -----------------------------------------------------
 
-_DETAIL_TYPES = {
+DETAIL_TYPES = {
     "bad_request": error_details_pb2.BadRequest,
     "precondition_failure": error_details_pb2.PreconditionFailure,
     "error_info": error_details_pb2.ErrorInfo,
@@ -448,7 +448,7 @@ class RichError:
 
     def __str__(self):
         details = [f"{name}={{{_one_line(getattr(self, name))}}}"
-                   for name in _DETAIL_TYPES if getattr(self, name) is not None]
+                   for name in DETAIL_TYPES if getattr(self, name) is not None]
         return f"{self.code.name}: {self.message} [{' '.join(details)}]"
 
 
@@ -473,7 +473,7 @@ def rich_error(error):
                 f"with {error.code().name}")
         result.status = status
         for any_detail in status.details:
-            for name, message_type in _DETAIL_TYPES.items():
+            for name, message_type in DETAIL_TYPES.items():
                 if any_detail.Is(message_type.DESCRIPTOR):
                     detail = message_type()
                     any_detail.Unpack(detail)

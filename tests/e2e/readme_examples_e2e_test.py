@@ -1,26 +1,22 @@
 """End-to-end test that README.md is true: every `grpcurl` example in it
-works against the real participant, scheduling and analytics services, in the README's
-order, after the demo seed; and its flag tables agree with the flags the
-binaries define.
+works against the real participant, scheduling and analytics services, in the
+README's order, after the demo seed; and its flag tables agree with the flags
+the binaries define.
 
-grpcurl is not packaged in Debian 12, so each README command is executed the
-way grpcurl executes it, with Debian's python3-grpcio:
+Each README line runs through the real grpcurl when one is found
+($SALESMEET_GRPCURL, the PATH, then ../shared/tools/bin/grpcurl), exactly as
+written but for the address: the README's ports (README_ADDRESSES) are
+replaced by the test servers'. Without grpcurl the lines are replayed with
+python3-grpcio instead (grpcurl_replay), and the test says so. A
+server-streaming call (WatchMeetingChanges), which grpcurl prints until
+Ctrl-C, is read until it falls silent and then interrupted.
 
-  grpcurl -plaintext localhost:50051 list
-      lists the services through server reflection;
-  grpcurl -plaintext localhost:50051 describe SYMBOL
-      resolves SYMBOL through reflection (file_containing_symbol, then
-      file_by_filename for any import the server did not send) and builds the
-      files into a descriptor pool, as grpcurl must before it can print them;
-  grpcurl -plaintext -d 'JSON' localhost:50051 pkg.Service/Method
-      parses JSON into the method's request message with the proto3 JSON
-      mapping (google.protobuf.json_format: the mapping grpcurl uses too, so
-      camelCase names, enum names, "21600s" durations and "a,b" field masks)
-      and calls the method. A server-streaming method (WatchMeetingChanges),
-      which grpcurl prints until Ctrl-C, is read until it has sent everything
-      there is and then cancelled.
+"Now" is pinned: the services and the seed run with --testing_now, from
+$SALESMEET_TESTING_NOW or DEFAULT_NOW, so the outcome never depends on the
+day the test runs. CMake runs the examples again at a sweep of pinned dates
+(weekdays, both ends of a day, daylight saving Sundays, the turn of the
+year, a leap day).
 
-The README's ports (README_ADDRESSES) are replaced by the test servers'.
 Every command must succeed unless EXPECTED_OUTCOMES says otherwise, and
 commands in the README's "### Errors" section must fail with
 INVALID_ARGUMENT and a BadRequest. A grpcurl line this test cannot execute,
@@ -33,28 +29,21 @@ Run from tests/e2e:
 """
 
 import dataclasses
-import importlib
 import json
 import os
 import pathlib
-import queue
 import re
 import shlex
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
 
 import grpc
-from google.protobuf import descriptor_pb2
-from google.protobuf import descriptor_pool
 from google.protobuf import json_format
-from google.protobuf import message_factory
-from google.protobuf import symbol_database
-from grpc_std import reflection_pb2
-from grpc_std import reflection_pb2_grpc
 
+import grpcurl_cli
+import grpcurl_replay
 import harness
 from harness import RPC_TIMEOUT
 
@@ -75,6 +64,10 @@ ERRORS_SECTION = "Errors"
 # compose suite, freshly seeded: scripts/deploy_check.sh); nothing is
 # started.
 LIVE = os.environ.get("SALESMEET_README_LIVE") == "1"
+# The pinned "now" of services and seed (not in LIVE mode): a Thursday
+# morning, the day and hour this test once failed on.
+DEFAULT_NOW = "2027-06-10T08:20:00Z"
+PINNED_NOW = os.environ.get("SALESMEET_TESTING_NOW") or DEFAULT_NOW
 DOMAIN = "salesmeet.dev"
 
 OK = grpc.StatusCode.OK
@@ -203,7 +196,7 @@ EXPECTED_OUTCOMES = [
                      "timeZone": "Europe/London"},
             returns_somewhere=(
                 {"meeting": "meetings/northwind-deep-dive",
-                 "startTime": "2027-09-13T14:00:00Z",
+                 "startTime": "2028-09-11T14:00:00Z",
                  "response": "NEEDS_ACTION"},
                 {"meeting": "meetings/one-on-one-priya-tom",
                  "recurring": True, "response": "ACCEPTED"})),
@@ -219,10 +212,10 @@ EXPECTED_OUTCOMES = [
             returns={"freeBusy": [
                 {"participant": "participants/priya-sharma",
                  "timeZone": "Europe/London",
-                 "busy": [{"startTime": "2027-09-13T14:00:00Z",
-                           "endTime": "2027-09-13T15:00:00Z"},
-                          {"startTime": "2027-09-13T15:30:00Z",
-                           "endTime": "2027-09-13T16:00:00Z"}],
+                 "busy": [{"startTime": "2028-09-11T14:00:00Z",
+                           "endTime": "2028-09-11T15:00:00Z"},
+                          {"startTime": "2028-09-11T15:30:00Z",
+                           "endTime": "2028-09-11T16:00:00Z"}],
                  "unavailable": [{"kind": "OUTSIDE_WORKING_HOURS"}]},
                 {"participant": "participants/tom-nguyen",
                  "timeZone": "America/New_York"},
@@ -263,17 +256,17 @@ EXPECTED_OUTCOMES = [
                                 "meeting.video_conference.join_uri")),
     Outcome("SchedulingService/UpdateMeeting", '"meetings/acme-fleet-expansion"',
             1, OK, "the masked fields change",
-            returns={"meeting": {"startTime": "2027-09-15T08:00:00Z",
+            returns={"meeting": {"startTime": "2028-09-13T08:00:00Z",
                                  "agenda": "Second plant\nVolume pricing\n"
                                            "Delivery dates"}}),
     Outcome("SchedulingService/MoveOccurrence", '"meetings/one-on-one-priya-tom"',
             1, OK, "the second occurrence moves to Tuesday",
             returns={"occurrence": {"moved": True,
-                                    "startTime": "2027-09-21T15:30:00Z"}}),
+                                    "startTime": "2028-09-19T15:30:00Z"}}),
     Outcome("SchedulingService/CancelOccurrence",
             '"meetings/one-on-one-priya-tom"', 1, OK,
             "the third occurrence is cancelled",
-            returns_somewhere=({"originalStartTime": "2027-09-27T15:30:00Z",
+            returns_somewhere=({"originalStartTime": "2028-09-25T15:30:00Z",
                                 "cancelled": True},)),
     Outcome("SchedulingService/ListOccurrences",
             '"meetings/one-on-one-priya-tom"', 1, OK,
@@ -284,7 +277,7 @@ EXPECTED_OUTCOMES = [
             returns={"state": "COMPLETED", "outcome": "WON",
                      "dealValue": {"currencyCode": "EUR", "units": "95000"}}),
     Outcome("SchedulingService/ListMeetings", '"interval"', 1, OK,
-            "Priya's week of 13 September 2027: the pitch and the one-to-one",
+            "Priya's week of 11 September 2028: the pitch and the one-to-one",
             returns_somewhere=({"name": "meetings/northwind-deep-dive"},
                                {"name": "meetings/one-on-one-priya-tom"})),
     Outcome("SchedulingService/UpdateSchedulingPolicy", '"maxAttendees":8', 1,
@@ -436,155 +429,72 @@ def unmatched_outcomes(commands):
             if len([c for c in commands if o.matches(c)]) < o.nth]
 
 
-# -- what grpcurl does, with python3-grpcio ----------------------------------
+# -- running a README line ----------------------------------------------------
 
-def reflection_files(channel, **request):
-    """The FileDescriptorProtos one reflection request returns."""
-    stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-    responses = stub.ServerReflectionInfo(
-        iter([reflection_pb2.ServerReflectionRequest(**request)]),
-        timeout=RPC_TIMEOUT)
-    files = []
-    for response in responses:
-        if response.HasField("error_response"):
-            raise AssertionError(f"reflection error for {request}: "
-                                 f"{response.error_response.error_message}")
-        raw = response.file_descriptor_response.file_descriptor_proto
-        files.extend(descriptor_pb2.FileDescriptorProto.FromString(r)
-                     for r in raw)
-    return files
+class GrpcurlRunner:
+    """Runs each README line through the real grpcurl, exactly as written
+    but for the address."""
 
+    def __init__(self, path, addresses):
+        self.path = path
+        self.addresses = addresses  # service -> "host:port"
+        self.name = f"real grpcurl ({grpcurl_cli.version(path)}, {path})"
 
-def describe(channel, symbol):
-    """What `grpcurl describe SYMBOL` needs: the file defining SYMBOL and
-    every file it imports, from reflection, built into a descriptor pool.
-    Returns the name of the file that defines it; raises AssertionError when
-    reflection cannot provide it."""
-    files = {f.name: f for f in harness.file_descriptors_containing(channel, symbol)}
-    if not files:
-        raise AssertionError(f"reflection returned no file for {symbol}")
-    missing = [d for f in files.values() for d in f.dependency if d not in files]
-    while missing:
-        name = missing.pop()
-        if name in files:
-            continue
-        fetched = reflection_files(channel, file_by_filename=name)
-        if not any(f.name == name for f in fetched):
-            raise AssertionError(f"reflection does not serve {name}, "
-                                 f"imported by the files defining {symbol}")
-        for f in fetched:
-            files.setdefault(f.name, f)
-            missing.extend(d for d in f.dependency if d not in files)
-    pool, added = descriptor_pool.DescriptorPool(), set()
+    def argv(self, command):
+        argv = shlex.split(command.text, comments=True)
+        return [self.path] + [
+            self.addresses[README_ADDRESSES[a]] if a in README_ADDRESSES else a
+            for a in argv[1:]]
 
-    def add(name):  # Imports first, as a pool requires.
-        if name not in added:
-            added.add(name)
-            for dependency in files[name].dependency:
-                add(dependency)
-            pool.Add(files[name])
+    def list(self, command):
+        return grpcurl_cli.run(self.argv(command), RPC_TIMEOUT).split()
 
-    for name in files:
-        add(name)
-    try:
-        return pool.FindFileContainingSymbol(symbol).name
-    except KeyError:
-        raise AssertionError(f"reflection's files do not define {symbol}") from None
+    def describe(self, command):
+        printed = grpcurl_cli.run(self.argv(command), RPC_TIMEOUT)
+        if command.target not in printed:
+            raise AssertionError(f"grpcurl described something else:\n"
+                                 f"{printed}")
+
+    def invoke(self, command):
+        """The response as proto3 JSON (a stream's first message); raises
+        grpcurl_cli.RpcFailed. grpcurl prints proto field names
+        (start_time); they are read into the response message and written
+        out again with JSON names (startTime), as the outcomes are."""
+        method = grpcurl_replay.method_descriptor(command.target)
+        if method.server_streaming:
+            messages = grpcurl_cli.run_stream(
+                self.argv(command), RPC_TIMEOUT, grpcurl_replay.STREAM_IDLE)
+        else:
+            messages = grpcurl_cli.json_messages(
+                grpcurl_cli.run(self.argv(command), RPC_TIMEOUT))
+        if not messages:
+            raise AssertionError(f"{command.target} printed nothing within "
+                                 f"{RPC_TIMEOUT:.0f}s")
+        response = grpcurl_replay.message_class(method.output_type)()
+        return json_format.MessageToDict(
+            json_format.ParseDict(messages[0], response))
 
 
-def import_generated_modules():
-    """Imports every *_pb2 module next to the salesmeet stubs (build/py), so
-    that the default descriptor pool knows every message the README uses."""
-    import salesmeet.participant.v1.participant_service_pb2 as anchor
-    root = pathlib.Path(anchor.__file__).resolve().parents[3]
-    for path in sorted(root.rglob("*_pb2.py")):
-        module = ".".join(path.relative_to(root).with_suffix("").parts)
-        importlib.import_module(module)
+class ReplayRunner:
+    """Replays each README line with python3-grpcio, where no grpcurl is
+    found."""
 
+    name = ("python3-grpcio replay: no grpcurl found ($SALESMEET_GRPCURL, "
+            "PATH, ../shared/tools/bin/grpcurl), so grpcurl's own JSON and "
+            "reflection handling are not checked")
 
-def message_class(descriptor):
-    """The generated class for a message descriptor of the default pool."""
-    if hasattr(message_factory, "GetMessageClass"):  # protobuf >= 4.22
-        return message_factory.GetMessageClass(descriptor)
-    return symbol_database.Default().GetPrototype(descriptor)
+    def __init__(self, channels):
+        self.channels = channels  # service -> grpc.Channel
 
+    def list(self, command):
+        return harness.list_services(self.channels[command.service])
 
-def method_descriptor(target):
-    """The MethodDescriptor for "pkg.Service/Method" from the generated
-    stubs, or ReadmeError."""
-    service_name, method_name = target.rsplit("/", 1)
-    try:
-        service = descriptor_pool.Default().FindServiceByName(service_name)
-    except KeyError:
-        raise ReadmeError(f"no service {service_name} in the generated "
-                          "stubs") from None
-    method = service.methods_by_name.get(method_name)
-    if method is None:
-        raise ReadmeError(f"{service_name} has no method {method_name}")
-    if method.client_streaming:
-        raise ReadmeError(f"{target} takes a stream; this test sends one "
-                          "request per call")
-    return method
+    def describe(self, command):
+        grpcurl_replay.describe(self.channels[command.service], command.target)
 
-
-def invoke(channel, command):
-    """Calls the method with the command's JSON as its request. Returns the
-    response (for a server stream, the first message), or raises
-    grpc.RpcError."""
-    method = method_descriptor(command.target)
-    request_type = message_class(method.input_type)
-    response_type = message_class(method.output_type)
-    request = json_format.Parse(command.data, request_type())
-    make_call = (channel.unary_stream if method.server_streaming
-                 else channel.unary_unary)
-    call = make_call(f"/{command.target}",
-                     request_serializer=request_type.SerializeToString,
-                     response_deserializer=response_type.FromString)
-    if not method.server_streaming:
-        return call(request, timeout=RPC_TIMEOUT)
-    messages = read_stream(call(request))
-    if not messages:
-        raise AssertionError(f"{command.target} sent nothing within "
-                             f"{RPC_TIMEOUT:.0f}s")
-    return messages[0]
-
-
-# A stream that sends nothing for this long has sent what there is; this
-# test then cancels it, as a grpcurl user presses Ctrl-C.
-STREAM_IDLE = 1.0
-
-
-def read_stream(call):
-    """The messages a server stream sends until it falls silent (the first
-    may take up to RPC_TIMEOUT), after which the call is cancelled. Raises
-    the call's error if it fails first."""
-    arrivals = queue.Queue()
-
-    def pump():
-        try:
-            for message in call:
-                arrivals.put(message)
-        except grpc.RpcError as error:
-            arrivals.put(error)
-        arrivals.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    messages = []
-    while True:
-        try:
-            item = arrivals.get(timeout=STREAM_IDLE if messages else RPC_TIMEOUT)
-        except queue.Empty:
-            call.cancel()
-            return messages
-        if item is None:
-            return messages
-        if isinstance(item, grpc.RpcError):
-            raise item
-        messages.append(item)
-
-
-def as_json(message):
-    return json_format.MessageToDict(message)
+    def invoke(self, command):
+        return grpcurl_replay.invoke(self.channels[command.service],
+                                     command.target, command.data)
 
 
 def contains(got, wanted):
@@ -740,44 +650,57 @@ def binary_help(service):
 # -- the tests -------------------------------------------------------------------
 
 class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
-    """Runs the README's grpcurl examples in order against participant and
-    scheduling servers seeded with the demo organisation and its meetings,
-    as scripts/up.sh leaves them."""
+    """Runs the README's grpcurl examples in order against participant,
+    scheduling and analytics servers seeded with the demo organisation and
+    its meetings, as scripts/up.sh leaves them, at a pinned "now"."""
 
     @classmethod
     def setUpServices(cls):
-        import_generated_modules()
+        grpcurl_replay.import_generated_modules()
         if LIVE:
+            addresses = {s: a for a, s in README_ADDRESSES.items()}
             cls.channels = {}
             for address, service in README_ADDRESSES.items():
                 channel = grpc.insecure_channel(address)
                 cls.addClassCleanup(channel.close)
                 grpc.channel_ready_future(channel).result(timeout=RPC_TIMEOUT)
                 cls.channels[service] = channel
-            return
+        else:
+            addresses = cls.start_seeded_services()
+        grpcurl = grpcurl_cli.find_grpcurl()
+        cls.runner = (GrpcurlRunner(grpcurl, addresses) if grpcurl
+                      else ReplayRunner(cls.channels))
+        pinned = "the real clock" if LIVE else f"now pinned at {PINNED_NOW}"
+        print(f"\nREADME lines run through {cls.runner.name}; {pinned}",
+              file=sys.stderr)
+
+    @classmethod
+    def start_seeded_services(cls):
+        """Starts the three services with "now" pinned and seeds the demo
+        around that day. Returns each service's address."""
         cls.tmp = tempfile.TemporaryDirectory(prefix="salesmeet-readme-")
         cls.addClassCleanup(cls.tmp.cleanup)
 
-        def db(service):
-            return harness.sqlite_url(os.path.join(cls.tmp.name, f"{service}.db"))
+        def flags(service, **more):
+            path = os.path.join(cls.tmp.name, f"{service}.db")
+            return {"db": harness.sqlite_url(path), "drain_grace": "0s",
+                    "testing_now": PINNED_NOW, **more}
 
-        participant = cls.start_service(
-            "participant", {"db": db("participant"), "drain_grace": "0s"})
+        participant = cls.start_service("participant", flags("participant"))
         scheduling = cls.start_service(
-            "scheduling", {"db": db("scheduling"), "drain_grace": "0s",
-                           "participant": participant.address})
+            "scheduling", flags("scheduling", participant=participant.address))
         analytics = cls.start_service(
-            "analytics", {"db": db("analytics"), "drain_grace": "0s",
-                          "scheduling": scheduling.address,
-                          "participant": participant.address,
-                          "feed_heartbeat": "1s"})
-        cls.channels = {"participant": participant.channel(),
-                        "scheduling": scheduling.channel(),
-                        "analytics": analytics.channel()}
+            "analytics", flags("analytics", scheduling=scheduling.address,
+                               participant=participant.address,
+                               feed_heartbeat="1s"))
+        servers = {"participant": participant, "scheduling": scheduling,
+                   "analytics": analytics}
+        cls.channels = {name: s.channel() for name, s in servers.items()}
         seed = subprocess.run(
             [sys.executable, str(SEED_SCRIPT),
              f"--participant={participant.address}",
-             f"--scheduling={scheduling.address}", "--connect_timeout=10"],
+             f"--scheduling={scheduling.address}", "--connect_timeout=10",
+             f"--now={PINNED_NOW}"],
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=120)
         if (seed.returncode != 0
@@ -786,24 +709,28 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
             raise AssertionError(
                 f"scripts/seed_demo.py failed (exit {seed.returncode}):\n"
                 f"{seed.stdout}{seed.stderr}")
+        return {name: s.address for name, s in servers.items()}
 
     def test_readme_grpcurl_examples_do_what_the_readme_says_in_order(self):
         commands = readme_commands()
         self.assertTrue(commands, "README.md has no grpcurl examples")
+        passed = 0
         for command in commands:
             with self.subTest(command=str(command)):
-                channel = self.channels[command.service]
                 if command.verb == "list":
-                    self.check_list(channel, {
+                    self.check_list(command, {
                         c.target.split("/")[0] for c in commands
                         if c.verb == "invoke" and c.service == command.service})
                 elif command.verb == "describe":
-                    describe(channel, command.target)
+                    self.runner.describe(command)
                 else:
                     if command.service == "analytics":
                         self.wait_for_analytics()
-                    self.check_invoke(channel, command,
+                    self.check_invoke(command,
                                       expected_outcome(command, commands))
+                passed += 1
+        print(f"{passed} of {len(commands)} README grpcurl lines did what the "
+              f"README says through {self.runner.name}", file=sys.stderr)
 
     def wait_for_analytics(self):
         """Analytics follows scheduling's feed a moment behind; a report
@@ -819,22 +746,21 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
             return status.connected and status.pending_changes == 0
         harness.wait_for(caught_up, 20, what="analytics to catch up")
 
-    def check_list(self, channel, invoked_services):
-        listed = harness.list_services(channel)
+    def check_list(self, command, invoked_services):
+        listed = self.runner.list(command)
         missing = invoked_services - set(listed)
         self.assertFalse(missing, f"`list` would not show {sorted(missing)}, "
                                   f"which the README calls; it shows {listed}")
 
-    def check_invoke(self, channel, command, outcome):
+    def check_invoke(self, command, outcome):
         try:
-            response = invoke(channel, command)
-        except grpc.RpcError as e:
-            self.check_error(harness.rich_error(e), outcome)
+            got = self.runner.invoke(command)
+        except grpcurl_cli.RpcFailed as failed:
+            self.check_error(failed.error, outcome)
             return
         self.assertEqual(outcome.code, OK,
                          f"expected {outcome.code.name} ({outcome.why}), but "
-                         f"the call succeeded: {as_json(response)}")
-        got = as_json(response)
+                         f"the call succeeded: {got}")
         for field, value in outcome.returns.items():
             self.assertIn(field, got, f"{outcome.why}: no {field} in {got}")
             self.assertTrue(contains(got[field], value),
@@ -845,8 +771,7 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
         if "requestId" in json.loads(command.data):
             # The README: "repeating the call returns the same participant
             # [meeting] instead of a second one".
-            again = invoke(channel, command)
-            self.assertEqual(as_json(again), got,
+            self.assertEqual(self.runner.invoke(command), got,
                              "repeating the call with the same requestId "
                              "returned something else")
 
