@@ -2,11 +2,18 @@
 # Runs salesmeet on this machine: installs what is missing, builds, starts
 # Redis and every service that has been built on 127.0.0.1, seeds a demo
 # sales organisation into an empty database, and prints grpcurl commands to
-# try. Stays in the foreground; Ctrl-C (or SIGTERM) stops everything it
-# started. Settings:
-#   SALESMEET_DATA_DIR    databases, Redis data and logs (default: <repo>/.data)
-#   SALESMEET_BUILD_DIR   the build tree (default: <repo>/build)
-#   SALESMEET_REDIS_PORT  Redis's port (default: 6379)
+# try. Stays in the foreground; Ctrl-C (or SIGINT, SIGTERM, SIGHUP) stops
+# everything it started: the services at once, so their drains overlap,
+# then Redis; whatever has not exited after SALESMEET_STOP_TIMEOUT is
+# killed. Settings:
+#   SALESMEET_DATA_DIR       databases, Redis data and logs (default: <repo>/.data)
+#   SALESMEET_BUILD_DIR      the build tree (default: <repo>/build)
+#   SALESMEET_REDIS_PORT     Redis's port (default: 6379)
+#   SALESMEET_GRPC_PORTS     participant, scheduling and analytics gRPC ports
+#                            (default: "50051 50052 50053")
+#   SALESMEET_METRICS_PORTS  their metrics ports (default: "9451 9452 9453")
+#   SALESMEET_STOP_TIMEOUT   seconds a stop may take before kill (default: 30)
+#   SALESMEET_SKIP_BUILD     1: use the binaries already built (tests do)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,20 +21,33 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DATA_DIR="$(realpath -m "${SALESMEET_DATA_DIR:-$REPO_ROOT/.data}")"
 LOG_DIR="$DATA_DIR/logs"
 REDIS_PORT="${SALESMEET_REDIS_PORT:-6379}"
-PARTICIPANT_ADDR=localhost:50051
-SCHEDULING_ADDR=localhost:50052
+read -r PARTICIPANT_PORT SCHEDULING_PORT ANALYTICS_PORT \
+  <<<"${SALESMEET_GRPC_PORTS:-50051 50052 50053}"
+read -r PARTICIPANT_METRICS SCHEDULING_METRICS ANALYTICS_METRICS \
+  <<<"${SALESMEET_METRICS_PORTS:-9451 9452 9453}"
+STOP_TIMEOUT="${SALESMEET_STOP_TIMEOUT:-30}"
+PARTICIPANT_ADDR="localhost:$PARTICIPANT_PORT"
+SCHEDULING_ADDR="localhost:$SCHEDULING_PORT"
 
 # The services, started in this order when their binary has been built.
-#   name         gRPC   metrics  flags of its own
+#   name         gRPC               metrics                flags of its own
 SERVICES=(
-  "participant  50051  9451"
-  "scheduling   50052  9452     --participant=$PARTICIPANT_ADDR --redis=127.0.0.1:$REDIS_PORT"
-  "analytics    50053  9453     --scheduling=$SCHEDULING_ADDR --participant=$PARTICIPANT_ADDR"
+  "participant  $PARTICIPANT_PORT  $PARTICIPANT_METRICS"
+  "scheduling   $SCHEDULING_PORT   $SCHEDULING_METRICS    --participant=$PARTICIPANT_ADDR --redis=127.0.0.1:$REDIS_PORT"
+  "analytics    $ANALYTICS_PORT    $ANALYTICS_METRICS     --scheduling=$SCHEDULING_ADDR --participant=$PARTICIPANT_ADDR"
 )
 
-# What this script started, in order: names and process ids.
+# up.sh's own settings, which the services must not read as flags (they
+# take SALESMEET_<FLAG> from the environment).
+OWN_SETTINGS=(SALESMEET_DATA_DIR SALESMEET_BUILD_DIR SALESMEET_REDIS_PORT
+  SALESMEET_GRPC_PORTS SALESMEET_METRICS_PORTS SALESMEET_STOP_TIMEOUT
+  SALESMEET_SKIP_BUILD)
+
+# What this script started, in order: names and process ids; and the step
+# it is waiting for (a health wait, the seed), stopped first on a signal.
 STARTED_NAMES=()
 STARTED_PIDS=()
+STEP_PID=""
 
 binary_of() { printf '%s/services/%s/%s' "$BUILD_DIR" "$1" "$1"; }
 
@@ -84,13 +104,14 @@ start_service() {
   shift 3
   # Our own SALESMEET_* settings are not service flags; keep them from being
   # read as such (services take SALESMEET_<FLAG> from the environment).
-  setsid env -u SALESMEET_DATA_DIR -u SALESMEET_BUILD_DIR -u SALESMEET_REDIS_PORT \
-    "$(binary_of "$name")" --port="$port" --metrics_port="$metrics_port" \
+  local unset=() setting
+  for setting in "${OWN_SETTINGS[@]}"; do unset+=(-u "$setting"); done
+  setsid env "${unset[@]}" "$(binary_of "$name")" --port="$port" --metrics_port="$metrics_port" \
     --bind_host=127.0.0.1 --db="sqlite://$DATA_DIR/$name.db" "$@" \
     >>"$LOG_DIR/$name.log" 2>&1 &
   local pid=$!
   started "$name" "$pid"
-  wait_healthy "$name" "localhost:$port" "$pid" ||
+  as_step wait_healthy "$name" "localhost:$port" "$pid" ||
     die "$name did not become healthy; see $LOG_DIR/$name.log"
   log "$name is serving on localhost:$port (metrics on :$metrics_port)"
 }
@@ -129,35 +150,72 @@ sys.exit(f"{name} was not SERVING after 60 s")
 PY
 }
 
-# stop_process NAME PID: SIGTERM, then up to 30 s for a graceful drain, then
-# SIGKILL.
-# shellcheck disable=SC2317  # reached from the EXIT trap
-stop_process() {
-  local name=$1 pid=$2 tries
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((tries = 0; tries < 300; tries++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$name did not stop within 30 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-  log "stopped $name"
+# as_step COMMAND...: runs COMMAND in the background and waits for it, so
+# that a signal to this script is handled at once instead of after the
+# command ends (bash defers traps while a foreground command runs).
+as_step() {
+  local rc=0
+  "$@" &
+  STEP_PID=$!
+  wait "$STEP_PID" || rc=$?
+  STEP_PID=""
+  return "$rc"
 }
 
-# Runs on every exit, normal or not: stops what was started, newest first.
+# stop_processes NAME:PID...: SIGTERM to all at once, so their drains
+# overlap; whatever still runs after STOP_TIMEOUT seconds gets SIGKILL.
+# shellcheck disable=SC2317  # reached from the EXIT trap
+stop_processes() {
+  local entry name pid left tries
+  for entry in "$@"; do kill -TERM "${entry#*:}" 2>/dev/null || true; done
+  for ((tries = 0; tries < STOP_TIMEOUT * 10; tries++)); do
+    left=0
+    for entry in "$@"; do
+      if kill -0 "${entry#*:}" 2>/dev/null; then left=1; fi
+    done
+    ((left)) || break
+    sleep 0.1
+  done
+  for entry in "$@"; do
+    name=${entry%%:*} pid=${entry#*:}
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name did not stop within ${STOP_TIMEOUT} s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+    log "stopped $name"
+  done
+}
+
+# Runs on every exit, normal or not: stops the step in progress, then every
+# service at once, then Redis, which the services use while they drain.
 # shellcheck disable=SC2317  # reached from the EXIT trap
 stop_everything() {
   # Finish whatever happens meanwhile: a second Ctrl-C, or the terminal or a
   # `| tee` going away, must not leave processes behind.
   trap '' INT TERM HUP PIPE
   set +e
-  local i
-  for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
-    stop_process "${STARTED_NAMES[i]}" "${STARTED_PIDS[i]}"
+  if [[ -n "$STEP_PID" ]]; then
+    kill -TERM "$STEP_PID" 2>/dev/null
+    wait "$STEP_PID" 2>/dev/null
+  fi
+  local services=() redis=() i
+  for i in "${!STARTED_PIDS[@]}"; do
+    if [[ "${STARTED_NAMES[i]}" == redis ]]; then
+      redis+=("redis:${STARTED_PIDS[i]}")
+    else
+      services+=("${STARTED_NAMES[i]}:${STARTED_PIDS[i]}")
+    fi
   done
+  ((${#services[@]} == 0)) || stop_processes "${services[@]}"
+  ((${#redis[@]} == 0)) || stop_processes "${redis[@]}"
+}
+
+# The examples below name the default ports; show the ones in use.
+with_our_ports() {
+  sed -e "s/localhost:50051/localhost:$PARTICIPANT_PORT/g" \
+    -e "s/localhost:50052/localhost:$SCHEDULING_PORT/g" \
+    -e "s/localhost:50053/localhost:$ANALYTICS_PORT/g"
 }
 
 print_try_it() {
@@ -237,8 +295,12 @@ EOF
 
 main() {
   ensure_packages
-  log "building in $BUILD_DIR"
-  build_project
+  if [[ "${SALESMEET_SKIP_BUILD:-}" == 1 ]]; then
+    log "using the binaries already built in $BUILD_DIR"
+  else
+    log "building in $BUILD_DIR"
+    build_project
+  fi
   check_ports_free
   mkdir -p "$LOG_DIR"
 
@@ -259,9 +321,10 @@ main() {
   if [[ -x "$(binary_of scheduling)" ]]; then
     seed_flags+=(--scheduling="$SCHEDULING_ADDR")
   fi
-  PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/scripts/seed_demo.py" \
-    "${seed_flags[@]}"
-  print_try_it
+  as_step env PYTHONPATH="$BUILD_DIR/py" "$PYTHON" \
+    "$REPO_ROOT/scripts/seed_demo.py" "${seed_flags[@]}" ||
+    die "the demo seed failed"
+  print_try_it | with_our_ports
   log "running; data and logs in $DATA_DIR. Ctrl-C stops everything."
 
   # Sleep until a signal arrives (the trap exits) or a process dies.
