@@ -48,7 +48,7 @@ class LoadReportTest : public testing::ReportTest {
   }
 
   av1::MeetingLoadReport Report(const av1::GetMeetingLoadReportRequest& r) {
-    absl::StatusOr<LoadQuery> query = CheckLoadRequest(r, absl::Now());
+    absl::StatusOr<LoadQuery> query = CheckLoadRequest(r, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
     if (!query.ok()) return {};
     absl::StatusOr<av1::MeetingLoadReport> report =
@@ -332,7 +332,7 @@ TEST_F(LoadReportTest, PagesFollowOneOrderingAndRefuseTamperedTokens) {
   std::string tampered = first.next_page_token();
   tampered[tampered.size() / 2] ^= 1;
   request.set_page_token(tampered);
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, absl::Now());
+  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, testing::TestNow());
   ASSERT_TRUE(query.ok());
   absl::StatusOr<av1::MeetingLoadReport> refused =
       BuildLoadReport(*query, Inputs(&people_));
@@ -343,7 +343,7 @@ TEST_F(LoadReportTest, PagesFollowOneOrderingAndRefuseTamperedTokens) {
   // The same token for another query (a different focus minimum).
   request.set_page_token(first.next_page_token());
   *request.mutable_focus_block_minimum() = ToProtoDuration(absl::Hours(1));
-  query = CheckLoadRequest(request, absl::Now());
+  query = CheckLoadRequest(request, testing::TestNow());
   ASSERT_TRUE(query.ok());
   EXPECT_EQ(BuildLoadReport(*query, Inputs(&people_)).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -352,10 +352,10 @@ TEST_F(LoadReportTest, PagesFollowOneOrderingAndRefuseTamperedTokens) {
 TEST_F(LoadReportTest, BadRequestNamesEveryBadField) {
   av1::GetMeetingLoadReportRequest request;
   *request.mutable_scope()->mutable_interval()->mutable_end_time() =
-      ToProtoTime(absl::Now());
+      ToProtoTime(testing::TestNow());
   *request.mutable_focus_block_minimum() = ToProtoDuration(absl::Minutes(10));
   request.set_page_size(-1);
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, absl::Now());
+  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, testing::TestNow());
   EXPECT_EQ(query.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(BadFields(query.status()),
             (std::vector<std::string>{"scope.interval", "focus_block_minimum",
@@ -365,12 +365,12 @@ TEST_F(LoadReportTest, BadRequestNamesEveryBadField) {
 TEST_F(LoadReportTest, DefaultsAndPageSizeCap) {
   av1::GetMeetingLoadReportRequest request = Request(kMon, kSat);
   request.set_page_size(5000);
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, absl::Now());
+  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, testing::TestNow());
   ASSERT_TRUE(query.ok()) << query.status();
   EXPECT_EQ(query->focus_block_minimum, absl::Hours(2));
   EXPECT_EQ(query->page_size, 1000);
   request.set_page_size(0);
-  EXPECT_EQ(CheckLoadRequest(request, absl::Now())->page_size, 50);
+  EXPECT_EQ(CheckLoadRequest(request, testing::TestNow())->page_size, 50);
 }
 
 }  // namespace

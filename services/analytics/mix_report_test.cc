@@ -22,7 +22,7 @@ class MixReportTest : public testing::ReportTest {
   av1::MeetingMixReport Report(av1::ReportScope scope) {
     av1::GetMeetingMixReportRequest request;
     *request.mutable_scope() = std::move(scope);
-    absl::StatusOr<MixQuery> query = CheckMixRequest(request, absl::Now());
+    absl::StatusOr<MixQuery> query = CheckMixRequest(request, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
     return BuildMixReport(*query, Inputs());
   }
@@ -138,7 +138,7 @@ TEST(CheckMixRequestTest, NamesTheBadTimeZone) {
   av1::GetMeetingMixReportRequest request;
   *request.mutable_scope() = ScopeOver(
       At("UTC", 2027, 1, 1, 0), At("UTC", 2027, 2, 1, 0), "Mars/Olympus");
-  absl::StatusOr<MixQuery> query = CheckMixRequest(request, absl::Now());
+  absl::StatusOr<MixQuery> query = CheckMixRequest(request, testing::TestNow());
   ASSERT_EQ(query.status().code(), absl::StatusCode::kInvalidArgument);
   google::rpc::BadRequest details;
   ASSERT_TRUE(GetBadRequest(query.status(), &details));

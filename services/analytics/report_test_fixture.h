@@ -112,12 +112,16 @@ inline sv1::Meeting Completed(sv1::Meeting meeting, sv1::MeetingOutcome outcome,
   return meeting;
 }
 
+// The "now" requests are checked at: fixed, so no test depends on the day
+// it runs.
+inline absl::Time TestNow() { return At("UTC", 2027, 6, 1, 12); }
+
 // A read model with meetings applied, and the inputs a report reads,
 // computed the way the service computes them.
 class ReportTest : public ::testing::Test {
  protected:
   // The clock reports are evaluated at unless a test moves it.
-  absl::Time now_ = At("UTC", 2027, 6, 1, 12);
+  absl::Time now_ = TestNow();
 
   void Apply(const sv1::Meeting& meeting) {
     ASSERT_TRUE(model_.Apply(meeting, now_).ok()) << meeting.name();

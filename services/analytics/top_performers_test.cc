@@ -44,7 +44,7 @@ class TopPerformersTest : public testing::ReportTest {
     request.set_min_meetings(min_meetings);
     request.set_max_results(max_results);
     absl::StatusOr<TopPerformersQuery> query =
-        CheckTopPerformersRequest(request, absl::Now());
+        CheckTopPerformersRequest(request, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
     return BuildTopPerformers(*query, Inputs());
   }
@@ -221,7 +221,7 @@ TEST(CheckTopPerformersRequestTest, AppliesDefaults) {
       ScopeOver(At("UTC", 2027, 1, 1, 0), At("UTC", 2027, 2, 1, 0));
   request.set_metric(av1::WIN_RATE);
   absl::StatusOr<TopPerformersQuery> query =
-      CheckTopPerformersRequest(request, absl::Now());
+      CheckTopPerformersRequest(request, testing::TestNow());
   ASSERT_TRUE(query.ok()) << query.status();
   EXPECT_EQ(query->min_meetings, 3);
   EXPECT_EQ(query->max_results, 10);
@@ -234,7 +234,7 @@ TEST(CheckTopPerformersRequestTest, NamesMetricAndOutOfRangeLimits) {
   request.set_min_meetings(1001);
   request.set_max_results(101);
   absl::StatusOr<TopPerformersQuery> query =
-      CheckTopPerformersRequest(request, absl::Now());
+      CheckTopPerformersRequest(request, testing::TestNow());
   ASSERT_EQ(query.status().code(), absl::StatusCode::kInvalidArgument);
   google::rpc::BadRequest details;
   ASSERT_TRUE(GetBadRequest(query.status(), &details));

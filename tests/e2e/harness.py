@@ -19,6 +19,7 @@ service's binary is $SALESMEET_BIN_DIR/<service>/<service>.
 
 import atexit
 import dataclasses
+import datetime
 import json
 import os
 import shutil
@@ -51,6 +52,29 @@ RPC_TIMEOUT = 10.0
 READY_TIMEOUT = 20.0
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
+
+# "Now" is pinned, so that no outcome depends on the day the suite runs:
+# every service a test starts gets --testing_now, read off now() as it
+# starts, and tests ask now() instead of the wall clock. Both then run on
+# with real time from the same instant. SALESMEET_TESTING_NOW (RFC 3339)
+# moves it; by default it is a Thursday morning in June 2027.
+TESTING_NOW_ENV = "SALESMEET_TESTING_NOW"
+PINNED_START = os.environ.get(TESTING_NOW_ENV) or "2027-06-10T08:20:00Z"
+_PINNED_SECONDS = datetime.datetime.fromisoformat(
+    PINNED_START.replace("Z", "+00:00")).timestamp()
+_MONOTONIC_AT_PIN = time.monotonic()
+
+
+def now():
+    """Unix seconds on the pinned clock: PINNED_START plus the real time
+    since this module was loaded."""
+    return _PINNED_SECONDS + (time.monotonic() - _MONOTONIC_AT_PIN)
+
+
+def now_rfc3339():
+    """now() as --testing_now takes it."""
+    moment = datetime.datetime.fromtimestamp(now(), datetime.timezone.utc)
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 # One directory for every server log of this test run, kept until the
 # interpreter exits so a failing test can still print a stopped server's log.
@@ -145,7 +169,8 @@ class ServiceProcess:
     flags is a dict of extra command-line flags ({"db": url} becomes
     --db=url); env adds environment variables (e.g. SALESMEET_<FLAG>). The
     harness always passes --port=0, --metrics_port=0 and --bind_host unless
-    flags override them.
+    flags override them, and --testing_now=now() as the binary starts unless
+    flags set it (an empty value runs it on the real clock).
     """
 
     def __init__(self, service, flags=None, env=None, binary=None,
@@ -157,6 +182,7 @@ class ServiceProcess:
         merged.update(flags or {})
         self.args = [self.binary] + [f"--{k}={_flag_value(v)}"
                                      for k, v in merged.items()]
+        self.pins_clock = "testing_now" not in merged
         self.env = _child_environment(env)
         global _log_counter
         with _log_counter_lock:
@@ -175,8 +201,9 @@ class ServiceProcess:
     def start(self, ready_timeout=READY_TIMEOUT):
         """Starts the binary and waits for its "serving" line. Returns self."""
         with open(self.log_path, "wb") as err, open(self.stdout_path, "wb") as out:
+            clock = [f"--testing_now={now_rfc3339()}"] if self.pins_clock else []
             self.process = subprocess.Popen(
-                _PDEATHSIG_PREFIX + self.args, stdin=subprocess.DEVNULL,
+                _PDEATHSIG_PREFIX + self.args + clock, stdin=subprocess.DEVNULL,
                 stdout=out, stderr=err, env=self.env, close_fds=True)
         try:
             self.ready_record = self._wait_until_ready(ready_timeout)

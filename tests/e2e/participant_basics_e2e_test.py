@@ -11,7 +11,6 @@ Run from tests/e2e:
 import os
 import re
 import tempfile
-import time
 import unittest
 
 import grpc
@@ -93,7 +92,7 @@ class CreateAndGetTest(ParticipantServerTestCase):
         self.assertEqual(self.get(created.name), created)
 
     def test_create_sets_etag_times_and_default_working_hours(self):
-        before = time.time()
+        before = harness.now()
         created = self.create(employee("Fay Fox"))
         self.assertTrue(created.etag)
         self.assertGreaterEqual(created.create_time.seconds, int(before) - 1)

@@ -9,7 +9,6 @@ Run from tests/e2e:
 
 import base64
 import os
-import time
 import unittest
 
 from salesmeet.participant.v1 import participant_service_pb2 as ps
@@ -98,7 +97,7 @@ class ListPagingTest(ParticipantServerTestCase):
         # Shaped like a real token (version, issue time, cursor, 16-byte MAC)
         # but signed with a guessed key, plus plain garbage.
         shaped = base64.urlsafe_b64encode(
-            b"\x01" + int(time.time()).to_bytes(8, "big") + b"pg-10" +
+            b"\x01" + int(harness.now()).to_bytes(8, "big") + b"pg-10" +
             os.urandom(16)).decode().rstrip("=")
         for forged in (shaped, "not-a-token", "%%%", "A" * 400):
             with self.subTest(token=forged):

@@ -11,9 +11,10 @@ python3-grpcio instead (grpcurl_replay), and the test says so. A
 server-streaming call (WatchMeetingChanges), which grpcurl prints until
 Ctrl-C, is read until it falls silent and then interrupted.
 
-"Now" is pinned: the services and the seed run with --testing_now, from
-$SALESMEET_TESTING_NOW or DEFAULT_NOW, so the outcome never depends on the
-day the test runs. CMake runs the examples again at a sweep of pinned dates
+"Now" is pinned: the services and the seed run on the harness's clock
+(--testing_now; $SALESMEET_TESTING_NOW or a Thursday morning in June 2027,
+the day of the week and hour this test once failed on), so the outcome
+never depends on the day the test runs. CMake runs the examples again at a sweep of pinned dates
 (weekdays, both ends of a day, daylight saving Sundays, the turn of the
 year, a leap day).
 
@@ -64,10 +65,6 @@ ERRORS_SECTION = "Errors"
 # compose suite, freshly seeded: scripts/deploy_check.sh); nothing is
 # started.
 LIVE = os.environ.get("SALESMEET_README_LIVE") == "1"
-# The pinned "now" of services and seed (not in LIVE mode): a Thursday
-# morning, the day and hour this test once failed on.
-DEFAULT_NOW = "2027-06-10T08:20:00Z"
-PINNED_NOW = os.environ.get("SALESMEET_TESTING_NOW") or DEFAULT_NOW
 DOMAIN = "salesmeet.dev"
 
 OK = grpc.StatusCode.OK
@@ -670,7 +667,8 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
         grpcurl = grpcurl_cli.find_grpcurl()
         cls.runner = (GrpcurlRunner(grpcurl, addresses) if grpcurl
                       else ReplayRunner(cls.channels))
-        pinned = "the real clock" if LIVE else f"now pinned at {PINNED_NOW}"
+        pinned = ("the real clock" if LIVE
+                  else f"now pinned at {harness.PINNED_START}")
         print(f"\nREADME lines run through {cls.runner.name}; {pinned}",
               file=sys.stderr)
 
@@ -684,7 +682,7 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
         def flags(service, **more):
             path = os.path.join(cls.tmp.name, f"{service}.db")
             return {"db": harness.sqlite_url(path), "drain_grace": "0s",
-                    "testing_now": PINNED_NOW, **more}
+                    **more}
 
         participant = cls.start_service("participant", flags("participant"))
         scheduling = cls.start_service(
@@ -700,7 +698,7 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
             [sys.executable, str(SEED_SCRIPT),
              f"--participant={participant.address}",
              f"--scheduling={scheduling.address}", "--connect_timeout=10",
-             f"--now={PINNED_NOW}"],
+             f"--now={harness.now_rfc3339()}"],
             stdin=subprocess.DEVNULL, capture_output=True, text=True,
             timeout=120)
         if (seed.returncode != 0

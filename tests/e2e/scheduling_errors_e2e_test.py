@@ -459,7 +459,7 @@ class StateErrorTest(SchedulingTestCase):
                                 booked.name)
 
     def test_series_with_occurrences_to_come_cannot_be_completed(self):
-        start = (int(time.time()) // HOUR - 48) * HOUR  # Began two days ago.
+        start = (int(harness.now()) // HOUR - 48) * HOUR  # Began two days ago.
         series = self.create(meeting(self.ada, start=start, rrule="FREQ=WEEKLY")).meeting
         self.assert_state_error("SERIES_NOT_ENDED", self.stub.CompleteMeeting,
                                 ss.CompleteMeetingRequest(name=series.name,

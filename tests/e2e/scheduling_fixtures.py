@@ -63,7 +63,8 @@ def interval(start, end):
 def monday_utc(weeks_ahead=2):
     """Unix seconds of Monday 00:00 UTC, weeks_ahead Mondays from today (1 is
     next Monday), so that the meetings the tests book lie in the future."""
-    today = datetime.datetime.now(datetime.timezone.utc).date()
+    today = datetime.datetime.fromtimestamp(harness.now(),
+                                            datetime.timezone.utc).date()
     monday = today + datetime.timedelta(days=7 - today.weekday() + 7 * (weeks_ahead - 1))
     return int(datetime.datetime.combine(
         monday, datetime.time(), datetime.timezone.utc).timestamp())

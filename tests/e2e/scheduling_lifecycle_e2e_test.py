@@ -12,7 +12,6 @@ Run from tests/e2e:
 
 import datetime
 import itertools
-import time
 import unittest
 
 import grpc
@@ -79,7 +78,7 @@ class BookingAndReadingTest(SchedulingTestCase):
     def test_weekly_series_keeps_its_local_time_across_a_daylight_saving_change(self):
         ada, bob = self.hire(), self.hire()
         zone = "Europe/Rome"
-        change = next_offset_change(zone, time.time() + 14 * DAY)
+        change = next_offset_change(zone, harness.now() + 14 * DAY)
         first_day = change - datetime.timedelta(days=13)  # Two weeks before.
         start = local_seconds(first_day, 9, 0, zone)
         series = self.create(meeting(ada, bob, start=start, rrule="FREQ=WEEKLY;COUNT=4",
@@ -99,9 +98,9 @@ class BookingAndReadingTest(SchedulingTestCase):
         change in direction (the next one, or the last one when the next is
         beyond the policy horizon); returns (occurrence starts, change day)."""
         zone = "Europe/Rome"
-        change = next_offset_change(zone, time.time() + DAY, direction)
-        if local_seconds(change, 0, 0, zone) > time.time() + 360 * DAY:
-            change = next_offset_change(zone, time.time() - 355 * DAY, direction)
+        change = next_offset_change(zone, harness.now() + DAY, direction)
+        if local_seconds(change, 0, 0, zone) > harness.now() + 360 * DAY:
+            change = next_offset_change(zone, harness.now() - 355 * DAY, direction)
         first_day = change - datetime.timedelta(days=2)
         start = local_seconds(first_day, 2, 30, zone)
         ada = self.hire()
@@ -357,7 +356,7 @@ class ChangingMeetingsTest(SchedulingTestCase):
     def test_complete_records_the_outcome_of_a_meeting_that_has_started(self):
         ada = self.hire(people_pb2.SALES_MANAGER)
         carla = self.hire_contact(ada)
-        start = (int(time.time()) // HOUR - 50) * HOUR  # Two days ago.
+        start = (int(harness.now()) // HOUR - 50) * HOUR  # Two days ago.
         held = self.create(meeting(ada, carla, start=start,
                                    purpose=vocab.PROSPECT_PITCH)).meeting
         won = self.stub.CompleteMeeting(ss.CompleteMeetingRequest(
@@ -367,7 +366,7 @@ class ChangingMeetingsTest(SchedulingTestCase):
         self.assertEqual(won.outcome, vocab.WON)
         self.assertEqual(won.deal_value, money(12000))
         self.assertEqual(won.outcome_notes, "Signed for 50 sensors")
-        self.assertAlmostEqual(won.complete_time.seconds, time.time(), delta=60)
+        self.assertAlmostEqual(won.complete_time.seconds, harness.now(), delta=60)
         corrected = self.stub.CompleteMeeting(ss.CompleteMeetingRequest(
             name=held.name, outcome=vocab.HELD), timeout=RPC_TIMEOUT)
         self.assertEqual((corrected.state, corrected.outcome),
@@ -377,7 +376,7 @@ class ChangingMeetingsTest(SchedulingTestCase):
 
     def test_complete_accepts_a_series_whose_last_occurrence_has_started(self):
         ada, bob = self.hire(), self.hire()
-        start = (int(time.time()) // HOUR - 5 * 24) * HOUR
+        start = (int(harness.now()) // HOUR - 5 * 24) * HOUR
         series = self.create(meeting(ada, bob, start=start,
                                      rrule="FREQ=DAILY;COUNT=3")).meeting
         done = self.stub.CompleteMeeting(ss.CompleteMeetingRequest(
