@@ -12,7 +12,8 @@ TEST(ClockTest, ParsesAnRfc3339InstantInUtcOrWithAnOffset) {
   ASSERT_TRUE(utc.ok()) << utc.status();
   EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M", *utc, absl::UTCTimeZone()),
             "2028-02-29 23:30");
-  absl::StatusOr<absl::Time> rome = ParseTestingNow("2028-03-01T00:30:00+01:00");
+  absl::StatusOr<absl::Time> rome =
+      ParseTestingNow("2028-03-01T00:30:00+01:00");
   ASSERT_TRUE(rome.ok()) << rome.status();
   EXPECT_EQ(*rome, *utc);
 }
@@ -20,8 +21,7 @@ TEST(ClockTest, ParsesAnRfc3339InstantInUtcOrWithAnOffset) {
 TEST(ClockTest, RefusesADateWithoutATimeNamingTheFlag) {
   absl::StatusOr<absl::Time> parsed = ParseTestingNow("2028-02-29");
   EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(parsed.status().message().find("--testing_now"),
-            std::string::npos);
+  EXPECT_NE(parsed.status().message().find("--testing_now"), std::string::npos);
 }
 
 TEST(ClockTest, AClockStartingAtAnInstantReadsItThenRunsOn) {

@@ -259,12 +259,14 @@ TEST_F(CadenceReportTest, PagesContinueTheOrderingAndRefuseTamperedTokens) {
 
 TEST_F(CadenceReportTest, BadRequestNamesEveryBadField) {
   av1::GetContactCadenceReportRequest request;
-  *request.mutable_interval()->mutable_start_time() = ToProtoTime(testing::TestNow());
+  *request.mutable_interval()->mutable_start_time() =
+      ToProtoTime(testing::TestNow());
   request.set_team("squads/x");
   request.add_statuses(av1::OVERDUE);
   request.add_statuses(av1::CADENCE_STATUS_UNSPECIFIED);
   request.set_page_size(-3);
-  absl::Status status = CheckCadenceRequest(request, testing::TestNow()).status();
+  absl::Status status =
+      CheckCadenceRequest(request, testing::TestNow()).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(BadFields(status),
             (std::vector<std::string>{"interval", "team", "statuses[1]",

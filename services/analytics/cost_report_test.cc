@@ -57,7 +57,8 @@ class CostReportTest : public testing::ReportTest {
     av1::GetCostReportRequest request;
     *request.mutable_scope() = std::move(scope);
     request.set_group_by(group_by);
-    absl::StatusOr<CostQuery> query = CheckCostRequest(request, testing::TestNow());
+    absl::StatusOr<CostQuery> query =
+        CheckCostRequest(request, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
     return BuildCostReport(*query, Inputs());
   }
@@ -278,7 +279,8 @@ TEST(CheckCostRequestTest, NamesAHalfIntervalAndTheMissingGroupBy) {
   av1::GetCostReportRequest request;
   *request.mutable_scope()->mutable_interval()->mutable_start_time() =
       ToProtoTime(testing::TestNow());
-  absl::StatusOr<CostQuery> query = CheckCostRequest(request, testing::TestNow());
+  absl::StatusOr<CostQuery> query =
+      CheckCostRequest(request, testing::TestNow());
   ASSERT_EQ(query.status().code(), absl::StatusCode::kInvalidArgument);
   google::rpc::BadRequest details;
   ASSERT_TRUE(GetBadRequest(query.status(), &details));

@@ -218,8 +218,8 @@ void FeedFollower::UpdateGauges() {
   applied_gauge_.Set(static_cast<double>(status.applied_sequence()));
   pending_gauge_.Set(static_cast<double>(status.pending_changes()));
   if (status.has_as_of_time()) {
-    lag_gauge_.Set(
-        absl::ToDoubleSeconds(options_.clock() - ToAbslTime(status.as_of_time())));
+    lag_gauge_.Set(absl::ToDoubleSeconds(options_.clock() -
+                                         ToAbslTime(status.as_of_time())));
   }
 }
 

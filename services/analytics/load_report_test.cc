@@ -332,7 +332,8 @@ TEST_F(LoadReportTest, PagesFollowOneOrderingAndRefuseTamperedTokens) {
   std::string tampered = first.next_page_token();
   tampered[tampered.size() / 2] ^= 1;
   request.set_page_token(tampered);
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, testing::TestNow());
+  absl::StatusOr<LoadQuery> query =
+      CheckLoadRequest(request, testing::TestNow());
   ASSERT_TRUE(query.ok());
   absl::StatusOr<av1::MeetingLoadReport> refused =
       BuildLoadReport(*query, Inputs(&people_));
@@ -355,7 +356,8 @@ TEST_F(LoadReportTest, BadRequestNamesEveryBadField) {
       ToProtoTime(testing::TestNow());
   *request.mutable_focus_block_minimum() = ToProtoDuration(absl::Minutes(10));
   request.set_page_size(-1);
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, testing::TestNow());
+  absl::StatusOr<LoadQuery> query =
+      CheckLoadRequest(request, testing::TestNow());
   EXPECT_EQ(query.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(BadFields(query.status()),
             (std::vector<std::string>{"scope.interval", "focus_block_minimum",
@@ -365,7 +367,8 @@ TEST_F(LoadReportTest, BadRequestNamesEveryBadField) {
 TEST_F(LoadReportTest, DefaultsAndPageSizeCap) {
   av1::GetMeetingLoadReportRequest request = Request(kMon, kSat);
   request.set_page_size(5000);
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(request, testing::TestNow());
+  absl::StatusOr<LoadQuery> query =
+      CheckLoadRequest(request, testing::TestNow());
   ASSERT_TRUE(query.ok()) << query.status();
   EXPECT_EQ(query->focus_block_minimum, absl::Hours(2));
   EXPECT_EQ(query->page_size, 1000);

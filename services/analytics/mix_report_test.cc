@@ -22,7 +22,8 @@ class MixReportTest : public testing::ReportTest {
   av1::MeetingMixReport Report(av1::ReportScope scope) {
     av1::GetMeetingMixReportRequest request;
     *request.mutable_scope() = std::move(scope);
-    absl::StatusOr<MixQuery> query = CheckMixRequest(request, testing::TestNow());
+    absl::StatusOr<MixQuery> query =
+        CheckMixRequest(request, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
     return BuildMixReport(*query, Inputs());
   }

@@ -49,6 +49,15 @@ class HealthAndReflectionTest(ParticipantServerTestCase):
                          "grpc.reflection.v1alpha.ServerReflection"):
             self.assertIn(expected, services)
 
+    def test_reflection_describes_the_health_service_so_grpcurl_can_call_it(self):
+        # gRPC's built-in health service has no descriptors of its own;
+        # without them `grpcurl ... grpc.health.v1.Health/Check` fails.
+        files = harness.file_descriptors_containing(self.channel,
+                                                    "grpc.health.v1.Health")
+        methods = {m.name for f in files for s in f.service
+                   if s.name == "Health" for m in s.method}
+        self.assertEqual(methods, {"Check", "Watch"})
+
     def test_reflection_describes_the_participant_api(self):
         files = harness.file_descriptors_containing(self.channel, SERVICE)
         methods = {m.name for f in files for s in f.service

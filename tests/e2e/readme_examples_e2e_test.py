@@ -399,12 +399,13 @@ def parse_grpcurl(text, line, section):
         return Command(line, section, text, service, "list", "")
     if len(rest) == 2 and rest[0] == "describe" and data is None:
         return Command(line, section, text, service, "describe", rest[1])
-    if (len(rest) == 1 and data is not None
-            and re.fullmatch(r"[A-Za-z_][\w.]*\.\w+/\w+", rest[0])):
-        return Command(line, section, text, service, "invoke", rest[0], data)
+    if len(rest) == 1 and re.fullmatch(r"[A-Za-z_][\w.]*\.\w+/\w+", rest[0]):
+        # Without -d grpcurl sends an empty request.
+        return Command(line, section, text, service, "invoke", rest[0],
+                       "{}" if data is None else data)
     raise ReadmeError(
         f"{where}: this form of grpcurl is not understood by this test "
-        f"(known: list, describe SYMBOL, -d JSON pkg.Service/Method): {text}")
+        f"(known: list, describe SYMBOL, [-d JSON] pkg.Service/Method): {text}")
 
 
 def expected_outcome(command, commands):
