@@ -42,8 +42,8 @@ std::string CanonicalQuery(const CadenceQuery& query) {
 }
 
 // The contacts the filters select, in no particular order.
-std::vector<ContactHistory> SelectContacts(
-    const CadenceQuery& query, const scheduling::ParticipantsByName& people) {
+std::vector<ContactHistory> SelectContacts(const CadenceQuery& query,
+                                           const ParticipantsByName& people) {
   std::vector<ContactHistory> contacts;
   for (const auto& [name, record] : people) {
     if (record.kind() != tv1::CUSTOMER_CONTACT || !record.has_customer()) {
@@ -242,7 +242,7 @@ absl::StatusOr<CadenceQuery> CheckCadenceRequest(
 absl::StatusOr<av1::ContactCadenceReport> BuildCadenceReport(
     const CadenceQuery& query, const ReportInputs& inputs) {
   const absl::Time evaluation = std::min(query.interval.end, inputs.now);
-  const scheduling::ParticipantsByName no_people;
+  const ParticipantsByName no_people;
   std::vector<ContactHistory> contacts = SelectContacts(
       query, inputs.people != nullptr ? *inputs.people : no_people);
   ReadHistories(inputs.model, query.interval, evaluation, contacts);

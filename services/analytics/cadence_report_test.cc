@@ -132,7 +132,7 @@ class CadenceReportTest : public testing::ReportTest {
     return names;
   }
 
-  scheduling::ParticipantsByName people_;
+  ParticipantsByName people_;
 };
 
 TEST_F(CadenceReportTest, ListsEveryStatusInItsOrder) {

@@ -7,15 +7,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/weekly_load.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 #include "services/analytics/counted_occurrences.h"
-#include "services/scheduling/weekly_load.h"
 
 namespace salesmeet::analytics {
 namespace {
-
-using scheduling::IsoWeekKey;
 
 // One group's figures as they are summed; money is rounded when written.
 struct GroupSum {
@@ -65,8 +63,8 @@ ReportWeeks WeeksOf(TimeSpan range, absl::TimeZone zone) {
   absl::CivilDay monday = absl::PrevWeekday(
       absl::ToCivilDay(range.start, zone) + 1, absl::Weekday::monday);
   for (;; monday += 7) {
-    const IsoWeekKey key = scheduling::IsoWeekOf(monday);
-    const absl::Time start = scheduling::WeekStart(key, zone);
+    const IsoWeekKey key = IsoWeekOf(monday);
+    const absl::Time start = WeekStart(key, zone);
     if (!weeks.starts.empty() && start >= range.end) break;
     weeks.keys.push_back(key);
     weeks.starts.push_back(start);

@@ -130,8 +130,8 @@ absl::StatusOr<LoadQuery> CheckLoadRequest(
 absl::StatusOr<av1::MeetingLoadReport> BuildLoadReport(
     const LoadQuery& query, const ReportInputs& inputs) {
   const Scope& scope = query.scope;
-  const scheduling::ParticipantsByName no_people;
-  const scheduling::ParticipantsByName& people =
+  const ParticipantsByName no_people;
+  const ParticipantsByName& people =
       inputs.people != nullptr ? *inputs.people : no_people;
   auto record_of = [&](absl::string_view name) -> const pv1::Participant* {
     auto it = people.find(name);

@@ -61,7 +61,7 @@ class LoadReportTest : public testing::ReportTest {
     return Report(Request(start, end));
   }
 
-  scheduling::ParticipantsByName people_;
+  ParticipantsByName people_;
 };
 
 // Mon 7 June 2027 to Sat 12 June 00:00 UTC: a working week.

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
+#include "common/calendar/occurrences.h"
 #include "common/field_checks.h"
-#include "services/scheduling/occurrences.h"
 
 namespace salesmeet::analytics {
 
@@ -34,18 +34,18 @@ int AttendeeIndex(const sv1::Meeting& meeting, const std::string& participant) {
 
 // The occurrences of `meeting` that happen and overlap `window`, with each
 // attendee's answers for single occurrences attached by attendee index.
-absl::InlinedVector<OccurrenceFacts, 1> ExpandFacts(
-    const sv1::Meeting& meeting, const scheduling::Recurrence& series,
-    TimeSpan window) {
+absl::InlinedVector<OccurrenceFacts, 1> ExpandFacts(const sv1::Meeting& meeting,
+                                                    const Recurrence& series,
+                                                    TimeSpan window) {
   absl::InlinedVector<OccurrenceFacts, 1> out;
-  for (const scheduling::MeetingOccurrence& o : scheduling::ExpandOccurrences(
+  for (const MeetingOccurrence& o : ExpandOccurrences(
            meeting, series, window, /*include_cancelled=*/false)) {
     OccurrenceFacts occurrence;
     occurrence.original_start = o.time.original_start;
     occurrence.span = o.time.span;
     if (o.exception) {
       const sv1::OccurrenceException* exception =
-          scheduling::FindException(meeting, o.time.original_start);
+          FindException(meeting, o.time.original_start);
       for (const sv1::OccurrenceResponse& r : exception->responses()) {
         const int index = AttendeeIndex(meeting, r.attendee());
         if (index < 0) continue;
@@ -80,8 +80,7 @@ int AmountTable::Intern(const BookedAmount& amount) {
 absl::StatusOr<MeetingFacts> MeetingFacts::FromMeeting(
     const sv1::Meeting& meeting, absl::Time now, AmountTable& amounts,
     NameTable& names) {
-  absl::StatusOr<scheduling::Recurrence> series =
-      scheduling::StoredSeriesOf(meeting);
+  absl::StatusOr<Recurrence> series = StoredSeriesOf(meeting);
   if (!series.ok()) return series.status();
 
   MeetingFacts facts;
@@ -122,8 +121,7 @@ absl::StatusOr<MeetingFacts> MeetingFacts::FromMeeting(
     facts.occurrences_ = ExpandFacts(
         meeting, *series, {absl::InfinitePast(), facts.expanded_until_});
     facts.source_ = std::make_shared<const sv1::Meeting>(meeting);
-    facts.series_ =
-        std::make_shared<const scheduling::Recurrence>(*std::move(series));
+    facts.series_ = std::make_shared<const Recurrence>(*std::move(series));
   }
 
   facts.first_start_ = facts.start_time_;

@@ -18,16 +18,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/calendar/recurrence.h"
+#include "common/calendar/time_span.h"
 #include "google/type/money.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
-#include "services/scheduling/booking_types.h"
-#include "services/scheduling/recurrence.h"
 
 namespace salesmeet::analytics {
 
 namespace sv1 = ::salesmeet::scheduling::v1;
 namespace tv1 = ::salesmeet::type::v1;
-using scheduling::TimeSpan;
 
 // An amount as booked: its currency and billionths (nanos) of the unit. An
 // hourly cost is an amount per hour; a deal value is an amount.
@@ -180,7 +179,7 @@ class MeetingFacts {
   absl::Time expanded_until_ = absl::InfiniteFuture();
   // Kept only for an endless series, to expand past expanded_until_.
   std::shared_ptr<const sv1::Meeting> source_;
-  std::shared_ptr<const scheduling::Recurrence> series_;
+  std::shared_ptr<const Recurrence> series_;
 };
 
 }  // namespace salesmeet::analytics

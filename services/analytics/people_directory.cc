@@ -61,8 +61,7 @@ PeopleFetcher ListParticipantsFetcher(const std::string& target,
       pv1::ListParticipantsResponse page;
       grpc::Status status =
           stub->ListParticipants(context.get(), request, &page);
-      if (!status.ok())
-        return scheduling::ParticipantServiceDown(target, status);
+      if (!status.ok()) return ParticipantServiceDown(target, status);
       for (pv1::Participant& p : *page.mutable_participants()) {
         std::string name = p.name();
         everyone.insert_or_assign(std::move(name), std::move(p));

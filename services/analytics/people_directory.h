@@ -15,16 +15,14 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/participant_records.h"
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
-#include "services/scheduling/participant_lookup.h"
 
 namespace grpc {
 class ServerContext;
 }
 
 namespace salesmeet::analytics {
-
-using scheduling::ParticipantsByName;
 
 // Fetches every participant; `incoming` (may be null) is the call being
 // served, whose deadline and cancellation carry over.

@@ -6,14 +6,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/span_algebra.h"
+#include "common/calendar/weekly_load.h"
+#include "common/calendar/working_hours.h"
 #include "common/field_checks.h"
-#include "services/scheduling/weekly_load.h"
-#include "services/scheduling/working_hours.h"
 
 namespace salesmeet::analytics {
 namespace {
-
-using scheduling::IsoWeekKey;
 
 // An ISO week lasts 7 local days; a day of margin covers any zone offset.
 constexpr absl::Duration kWeekMargin = absl::Hours(24 * 8);
@@ -39,22 +38,6 @@ int64_t Total(const std::vector<SpanSeconds>& spans) {
   return total;
 }
 
-// The union of `spans` (sorted by start) inside `window`, sorted and merged.
-std::vector<SpanSeconds> UnionWithin(const std::vector<SpanSeconds>& spans,
-                                     SpanSeconds window) {
-  std::vector<SpanSeconds> merged;
-  for (const SpanSeconds& span : spans) {
-    const SpanSeconds part = Clip(span, window);
-    if (part.end <= part.start) continue;
-    if (!merged.empty() && part.start <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, part.end);
-    } else {
-      merged.push_back(part);
-    }
-  }
-  return merged;
-}
-
 // How much of each of `spans` (sorted by start, overlaps allowed) the
 // sorted, merged `cover` covers, added up: one walk over both lists.
 int64_t CoveredTime(const std::vector<SpanSeconds>& spans,
@@ -70,24 +53,6 @@ int64_t CoveredTime(const std::vector<SpanSeconds>& spans,
   return covered;
 }
 
-// `from` minus `remove`, both sorted and merged.
-std::vector<SpanSeconds> Subtract(const std::vector<SpanSeconds>& from,
-                                  const std::vector<SpanSeconds>& remove) {
-  std::vector<SpanSeconds> out;
-  size_t r = 0;
-  for (SpanSeconds rest : from) {
-    while (r < remove.size() && remove[r].end <= rest.start) ++r;
-    for (size_t i = r; i < remove.size() && remove[i].start < rest.end; ++i) {
-      if (remove[i].start > rest.start) {
-        out.push_back({rest.start, remove[i].start});
-      }
-      rest.start = std::max(rest.start, remove[i].end);
-    }
-    if (rest.start < rest.end) out.push_back(rest);
-  }
-  return out;
-}
-
 // Working time, meeting share, focus and outside-hours figures, from the
 // working time in `wide` (the range widened by the focus minimum) and the
 // meeting spans sorted by start.
@@ -95,11 +60,13 @@ void AddWorkingFigures(const std::vector<SpanSeconds>& wide_working,
                        const std::vector<SpanSeconds>& spans, SpanSeconds range,
                        SpanSeconds wide, int64_t focus_minimum,
                        av1::ParticipantLoad& row) {
-  const std::vector<SpanSeconds> working = UnionWithin(wide_working, range);
+  const std::vector<SpanSeconds> working =
+      MergeSortedWithin(wide_working, range);
   const int64_t working_time = Total(working);
   *row.mutable_working_time() = ToProtoDuration(absl::Seconds(working_time));
 
-  const int64_t busy_working = CoveredTime(UnionWithin(spans, range), working);
+  const int64_t busy_working =
+      CoveredTime(MergeSortedWithin(spans, range), working);
   row.set_meeting_share(working_time > 0 ? static_cast<double>(busy_working) /
                                                static_cast<double>(working_time)
                                          : 0.0);
@@ -107,7 +74,7 @@ void AddWorkingFigures(const std::vector<SpanSeconds>& wide_working,
   int64_t focus_time = 0;
   int focus_blocks = 0;
   for (const SpanSeconds& free :
-       Subtract(wide_working, UnionWithin(spans, wide))) {
+       SubtractSpans(wide_working, MergeSortedWithin(spans, wide))) {
     const SpanSeconds inside = Clip(free, range);
     if (free.length() < focus_minimum || inside.end <= inside.start) continue;
     focus_time += inside.length();
@@ -146,12 +113,12 @@ absl::Duration AddWeeksOverBudget(const std::vector<SpanSeconds>& spans,
   };
   std::vector<Week> weeks;
   absl::CivilDay day = absl::ToCivilDay(range.start, zone);
-  IsoWeekKey key = scheduling::IsoWeekOf(day);
-  absl::Time start = scheduling::WeekStart(key, zone);
+  IsoWeekKey key = IsoWeekOf(day);
+  absl::Time start = WeekStart(key, zone);
   while (start < range.end) {
     day += 7;
-    const IsoWeekKey next = scheduling::IsoWeekOf(day);
-    const absl::Time end = scheduling::WeekStart(next, zone);
+    const IsoWeekKey next = IsoWeekOf(day);
+    const absl::Time end = WeekStart(next, zone);
     weeks.push_back({key, ToSpanSeconds(TimeSpan{start, end}), 0});
     key = next;
     start = end;
@@ -212,8 +179,7 @@ const std::vector<SpanSeconds>& LoadCalculator::ScheduledSpans(
   hours_only.set_time_zone(record.time_zone());
   *hours_only.mutable_working_hours() = record.working_hours();
   // The zone was read already: this cannot fail.
-  absl::StatusOr<scheduling::Availability> hours =
-      scheduling::Availability::ForParticipant(hours_only);
+  absl::StatusOr<Availability> hours = Availability::ForParticipant(hours_only);
   std::vector<SpanSeconds> spans;
   if (hours.ok()) spans = ToSpanSeconds(hours->WorkingSpans(wide_));
   return scheduled_.emplace(std::move(key), std::move(spans)).first->second;
@@ -238,11 +204,10 @@ PersonLoad LoadCalculator::Compute(const std::string& name,
   *row.mutable_meeting_time() = ToProtoDuration(absl::Seconds(meeting_time));
   *row.mutable_over_budget_time() = ToProtoDuration(absl::ZeroDuration());
 
-  std::optional<scheduling::Availability> hours;
+  std::optional<Availability> hours;
   if (record != nullptr) {
     row.set_team(record->team());
-    absl::StatusOr<scheduling::Availability> read =
-        scheduling::Availability::ForParticipant(*record);
+    absl::StatusOr<Availability> read = Availability::ForParticipant(*record);
     // The participant service only stores IANA zones; a record it could not
     // read is treated like a missing one rather than failing the report.
     if (read.ok()) hours = *std::move(read);
@@ -251,7 +216,7 @@ PersonLoad LoadCalculator::Compute(const std::string& name,
   if (!hours.has_value()) return out;
 
   // Working time is the weekly hours minus time off, as WorkingSpans has it.
-  const std::vector<SpanSeconds> wide_working = Subtract(
+  const std::vector<SpanSeconds> wide_working = SubtractSpans(
       ScheduledSpans(*record), ToSpanSeconds(hours->TimeOffSpans(wide_)));
   AddWorkingFigures(wide_working, spans, range, ToSpanSeconds(wide_),
                     absl::ToInt64Seconds(focus_minimum_), row);

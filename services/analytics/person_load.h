@@ -12,15 +12,14 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "common/calendar/time_span.h"
 #include "salesmeet/analytics/v1/reports.pb.h"
 #include "salesmeet/participant/v1/participant.pb.h"
-#include "services/scheduling/booking_types.h"
 
 namespace salesmeet::analytics {
 
 namespace av1 = ::salesmeet::analytics::v1;
 namespace pv1 = ::salesmeet::participant::v1;
-using scheduling::TimeSpan;
 
 // The window whose occurrences a person's row needs: the range, and enough
 // around it to hold every ISO week the range touches in any time zone

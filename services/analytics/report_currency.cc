@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/calendar/cost_model.h"
 #include "common/errors.h"
-#include "services/scheduling/cost_model.h"
 
 namespace salesmeet::analytics {
 
@@ -42,8 +42,7 @@ absl::StatusOr<ReportCurrency> ReportCurrency::Resolve(
   currency.converted_.reserve(all.size());
 
   if (policy != nullptr && !policy->currency_rates().empty()) {
-    absl::StatusOr<scheduling::CostModel> model =
-        scheduling::CostModel::FromPolicy(*policy);
+    absl::StatusOr<CostModel> model = CostModel::FromPolicy(*policy);
     if (!model.ok()) {
       return CurrencyError("CURRENCY_TABLE_INVALID",
                            absl::StrCat("scheduling's currency table cannot "
@@ -60,7 +59,7 @@ absl::StatusOr<ReportCurrency> ReportCurrency::Resolve(
       money->set_currency_code(amount.currency);
       money->set_units(amount.nanos / 1'000'000'000);
       money->set_nanos(static_cast<int32_t>(amount.nanos % 1'000'000'000));
-      absl::StatusOr<scheduling::MeetingRate> rate = model->RateOf({attendee});
+      absl::StatusOr<MeetingRate> rate = model->RateOf({attendee});
       if (!rate.ok()) {
         return CurrencyError(
             "CURRENCY_NOT_CONVERTIBLE",
@@ -88,7 +87,7 @@ absl::StatusOr<ReportCurrency> ReportCurrency::Resolve(
   } else if (policy != nullptr && !policy->reporting_currency().empty()) {
     currency.code_ = policy->reporting_currency();
   } else {
-    currency.code_ = scheduling::kNoCurrency;
+    currency.code_ = kNoCurrency;
   }
   for (const BookedAmount& amount : all) {
     currency.converted_.push_back(amount.nanos);

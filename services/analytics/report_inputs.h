@@ -8,10 +8,10 @@
 
 #include "absl/time/time.h"
 #include "common/page_token.h"
+#include "common/participant_records.h"
 #include "salesmeet/analytics/v1/reports.pb.h"
 #include "services/analytics/read_model.h"
 #include "services/analytics/report_currency.h"
-#include "services/scheduling/participant_lookup.h"
 
 namespace salesmeet::analytics {
 
@@ -28,7 +28,7 @@ struct ReportInputs {
   absl::Time now;
   // Participant records by name, as the participant service last answered.
   // Null for reports that do not read them (cost, mix, top performers).
-  const scheduling::ParticipantsByName* people = nullptr;
+  const ParticipantsByName* people = nullptr;
   // Seals the page tokens of the paged reports (load, contact cadence).
   const PageTokenCodec* page_tokens = nullptr;
 };

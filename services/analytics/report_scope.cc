@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/request_interval.h"
 #include "common/field_checks.h"
-#include "services/scheduling/request_interval.h"
 
 namespace salesmeet::analytics {
 
@@ -35,7 +35,7 @@ TimeSpan CheckReportInterval(const type::v1::Interval& interval, bool present,
                              TimeSpan fallback, absl::string_view field,
                              FieldErrors& errors) {
   if (!present) return fallback;
-  return scheduling::CheckRequestInterval(interval, field, errors);
+  return CheckRequestInterval(interval, field, errors);
 }
 
 void CheckNameFilter(const std::string& name, absl::string_view collection,

@@ -8,15 +8,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/calendar/time_span.h"
 #include "common/errors.h"
 #include "salesmeet/analytics/v1/analytics_service.pb.h"
 #include "salesmeet/type/v1/time.pb.h"
-#include "services/scheduling/booking_types.h"
 
 namespace salesmeet::analytics {
 
 namespace av1 = ::salesmeet::analytics::v1;
-using scheduling::TimeSpan;
 
 // A ReportScope that passed its checks. Empty strings are filters not set.
 struct Scope {

@@ -17,12 +17,12 @@
 #include "absl/time/time.h"
 #include "common/field_checks.h"
 #include "common/page_token.h"
+#include "common/participant_records.h"
 #include "salesmeet/analytics/v1/analytics_service.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
 #include "services/analytics/read_model.h"
 #include "services/analytics/report_currency.h"
 #include "services/analytics/report_inputs.h"
-#include "services/scheduling/participant_lookup.h"
 
 namespace salesmeet::analytics::testing {
 
@@ -128,7 +128,7 @@ class ReportTest : public ::testing::Test {
   }
 
   // Inputs over the current model; `people` may be null.
-  ReportInputs Inputs(const scheduling::ParticipantsByName* people = nullptr) {
+  ReportInputs Inputs(const ParticipantsByName* people = nullptr) {
     absl::StatusOr<ReportCurrency> currency =
         ReportCurrency::Resolve(model_.amounts(), nullptr);
     EXPECT_TRUE(currency.ok()) << currency.status();
@@ -206,7 +206,7 @@ inline participant::v1::Participant CustomerRecord(
   return record;
 }
 
-inline void Put(scheduling::ParticipantsByName& people,
+inline void Put(ParticipantsByName& people,
                 participant::v1::Participant record) {
   std::string name = record.name();
   people[name] = std::move(record);

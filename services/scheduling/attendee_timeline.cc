@@ -5,27 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/calendar/span_algebra.h"
+#include "common/calendar/working_hours.h"
 #include "common/field_checks.h"
-#include "services/scheduling/working_hours.h"
 
 namespace salesmeet::scheduling {
 namespace {
-
-std::vector<TimeSpan> Merged(std::vector<TimeSpan> spans) {
-  std::sort(
-      spans.begin(), spans.end(),
-      [](const TimeSpan& a, const TimeSpan& b) { return a.start < b.start; });
-  std::vector<TimeSpan> out;
-  for (const TimeSpan& s : spans) {
-    if (s.end <= s.start) continue;
-    if (!out.empty() && s.start <= out.back().end) {
-      out.back().end = std::max(out.back().end, s.end);
-    } else {
-      out.push_back(s);
-    }
-  }
-  return out;
-}
 
 // Whether sorted, disjoint `spans` overlap `q`, moving `cursor` past spans
 // that end before `q` starts; later questions start no earlier, so those
@@ -49,7 +34,7 @@ absl::StatusOr<AttendeeTimeline> AttendeeTimeline::Build(
   AttendeeTimeline t;
   t.time_off_ = availability->TimeOffSpans(horizon);
   t.off_hours_ = availability->OffHoursSpans(horizon);
-  t.busy_ = Merged(attendee.busy);
+  t.busy_ = MergeSpans(attendee.busy);
   const pv1::Participant& p = attendee.participant;
   if (!check_budget || p.kind() != salesmeet::type::v1::EMPLOYEE ||
       !p.has_weekly_meeting_budget()) {

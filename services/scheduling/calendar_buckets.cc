@@ -22,7 +22,7 @@ bool Before(const CalendarOccurrence& a, const CalendarOccurrence& b) {
 
 }  // namespace
 
-absl::Time WeekStart(absl::Time t) {
+absl::Time BucketWeekStart(absl::Time t) {
   const absl::Duration since = t - kFirstMonday;
   absl::Duration remainder;
   int64_t weeks = absl::IDivDuration(since, kWeek, &remainder);
@@ -32,7 +32,8 @@ absl::Time WeekStart(absl::Time t) {
 
 std::vector<absl::Time> WeeksOverlapping(TimeSpan window) {
   std::vector<absl::Time> weeks;
-  for (absl::Time w = WeekStart(window.start); w < window.end; w += kWeek) {
+  for (absl::Time w = BucketWeekStart(window.start); w < window.end;
+       w += kWeek) {
     weeks.push_back(w);
   }
   return weeks;

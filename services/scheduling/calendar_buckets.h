@@ -26,7 +26,7 @@ namespace salesmeet::scheduling {
 inline constexpr absl::Duration kWeek = absl::Hours(24 * 7);
 
 // Monday 00:00 UTC of the week holding `t`.
-absl::Time WeekStart(absl::Time t);
+absl::Time BucketWeekStart(absl::Time t);
 
 // The starts of every week that overlaps `window` (start < end), in order.
 std::vector<absl::Time> WeeksOverlapping(TimeSpan window);

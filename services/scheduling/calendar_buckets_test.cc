@@ -31,14 +31,14 @@ std::vector<std::string> Names(const std::vector<CalendarOccurrence>& list) {
 
 TEST(WeekStartTest, IsMondayMidnightUtc) {
   // Wednesday 4 March 2026 → Monday 2 March.
-  EXPECT_EQ(WeekStart(Utc(2026, 3, 4, 15)), Utc(2026, 3, 2));
-  EXPECT_EQ(WeekStart(Utc(2026, 3, 2)), Utc(2026, 3, 2));
+  EXPECT_EQ(BucketWeekStart(Utc(2026, 3, 4, 15)), Utc(2026, 3, 2));
+  EXPECT_EQ(BucketWeekStart(Utc(2026, 3, 2)), Utc(2026, 3, 2));
   // Sunday 23:59 still belongs to the week before.
-  EXPECT_EQ(WeekStart(Utc(2026, 3, 8, 23, 59)), Utc(2026, 3, 2));
+  EXPECT_EQ(BucketWeekStart(Utc(2026, 3, 8, 23, 59)), Utc(2026, 3, 2));
 }
 
 TEST(WeekStartTest, FloorsBeforeTheEpoch) {
-  EXPECT_EQ(WeekStart(Utc(1969, 12, 31)), Utc(1969, 12, 29));
+  EXPECT_EQ(BucketWeekStart(Utc(1969, 12, 31)), Utc(1969, 12, 29));
 }
 
 TEST(WeeksOverlappingTest, CoversTheWindowWithoutAnExtraWeekAtItsEnd) {

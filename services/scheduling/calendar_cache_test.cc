@@ -345,7 +345,7 @@ TEST_F(CalendarCacheTest, APoisonedCacheCannotDoubleBook) {
       redis_.Command("GET %s", VersionKey("participants/ada"));
   const std::string key = BucketKey(0, "participants/ada",
                                     version.empty() ? 0 : std::stoll(version),
-                                    WeekStart(Rome(3, 3, 10)));
+                                    BucketWeekStart(Rome(3, 3, 10)));
   const std::string empty = EncodeBucket({});
   ASSERT_EQ(redis_.Command("SET %s %b", key, empty), "OK");
   ASSERT_EQ(Entries("ada"), 0);  // The poison is served to readers...

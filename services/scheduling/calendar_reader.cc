@@ -6,12 +6,13 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/calendar/request_interval.h"
+#include "common/calendar/span_algebra.h"
+#include "common/calendar/working_hours.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
-#include "services/scheduling/request_interval.h"
-#include "services/scheduling/working_hours.h"
 
 namespace salesmeet::scheduling {
 namespace {
@@ -41,18 +42,10 @@ tv1::Interval ToInterval(TimeSpan span) {
 // touching ones joined.
 std::vector<TimeSpan> MergedBusy(const std::vector<CalendarOccurrence>& busy,
                                  TimeSpan window) {
-  std::vector<TimeSpan> merged;
-  for (const CalendarOccurrence& o : busy) {
-    TimeSpan span{std::max(o.time.span.start, window.start),
-                  std::min(o.time.span.end, window.end)};
-    if (span.end <= span.start) continue;
-    if (!merged.empty() && span.start <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, span.end);
-    } else {
-      merged.push_back(span);
-    }
-  }
-  return merged;
+  std::vector<TimeSpan> spans;
+  spans.reserve(busy.size());
+  for (const CalendarOccurrence& o : busy) spans.push_back(o.time.span);
+  return MergeSortedWithin(spans, window);
 }
 
 // The reasons of the time-off entries that make up one merged span, each

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/field_checks.h"
 #include "common/status_macros.h"
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 
 namespace salesmeet::scheduling {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "common/field_checks.h"
 #include "common/status_macros.h"
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 
 namespace salesmeet::scheduling {
 

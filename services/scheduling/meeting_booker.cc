@@ -13,7 +13,7 @@
 #include "services/scheduling/attendee_records.h"
 #include "services/scheduling/meeting_validation.h"
 #include "services/scheduling/meeting_writes.h"
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 #include "services/scheduling/scheduling_policy.h"
 #include "services/scheduling/verdict_builder.h"
 

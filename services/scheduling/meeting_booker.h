@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "salesmeet/scheduling/v1/scheduling_service.pb.h"
-#include "services/scheduling/recurrence.h"
+#include "common/calendar/recurrence.h"
 #include "services/scheduling/scheduling_context.h"
 #include "services/scheduling/verdict_builder.h"
 

@@ -5,8 +5,8 @@
 #include "common/field_checks.h"
 #include "common/status_macros.h"
 #include "services/scheduling/meeting_writes.h"
-#include "services/scheduling/occurrences.h"
-#include "services/scheduling/recurrence.h"
+#include "common/calendar/occurrences.h"
+#include "common/calendar/recurrence.h"
 
 namespace salesmeet::scheduling {
 namespace {

@@ -8,8 +8,8 @@
 #include "common/list_filter.h"
 #include "common/status_macros.h"
 #include "services/scheduling/meeting_writes.h"
-#include "services/scheduling/occurrences.h"
-#include "services/scheduling/request_interval.h"
+#include "common/calendar/occurrences.h"
+#include "common/calendar/request_interval.h"
 
 namespace salesmeet::scheduling {
 namespace {

@@ -16,21 +16,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/calendar/occurrences.h"
 #include "salesmeet/scheduling/v1/change.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
 #include "salesmeet/scheduling/v1/policy.pb.h"
 
 namespace salesmeet::scheduling {
-
-// What the store indexes a meeting by, derived from it by the scheduler.
-struct MeetingIndex {
-  // The earliest start and latest end of any of its occurrences; no end for
-  // a series that never ends.
-  absl::Time first_start;
-  std::optional<absl::Time> last_end;
-  // Whether its occurrences make attendees busy (not cancelled).
-  bool busy = true;
-};
 
 // Which meetings to list; unset fields do not filter. Ordered by the
 // meeting's start_time, then id, starting after the cursor.

@@ -8,7 +8,7 @@
 #include "common/etag.h"
 #include "common/field_checks.h"
 #include "common/status_macros.h"
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 #include "services/scheduling/scheduling_policy.h"
 
 namespace salesmeet::scheduling {

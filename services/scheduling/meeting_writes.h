@@ -13,7 +13,7 @@
 #include "absl/time/time.h"
 #include "services/scheduling/booking_types.h"
 #include "services/scheduling/meeting_store.h"
-#include "services/scheduling/recurrence.h"
+#include "common/calendar/recurrence.h"
 #include "services/scheduling/scheduling_context.h"
 
 namespace salesmeet::scheduling {

@@ -14,11 +14,6 @@ namespace pv1 = participant::v1;
 
 constexpr int kBatchLimit = 1000;  // BatchGetParticipants takes at most this.
 
-absl::Status PeerDown(absl::string_view what) {
-  return WithErrorInfo(absl::UnavailableError(what),
-                       "PARTICIPANT_SERVICE_UNAVAILABLE");
-}
-
 }  // namespace
 
 absl::StatusOr<KnownParticipants> LookupKnown(
@@ -51,16 +46,6 @@ GrpcParticipantLookup::GrpcParticipantLookup(std::string target,
       timeout_(timeout),
       stub_(pv1::ParticipantService::NewStub(
           CreatePeerChannel(target_, ChannelOptions{timeout, 4}))) {}
-
-absl::Status ParticipantServiceDown(absl::string_view target,
-                                    const grpc::Status& status) {
-  return PeerDown(
-      absl::StrCat("the participant service at ", target, " did not answer (",
-                   status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-                       ? "deadline exceeded"
-                       : status.error_message(),
-                   "); retry later"));
-}
 
 absl::StatusOr<ParticipantsByName> GrpcParticipantLookup::Lookup(
     const std::vector<std::string>& names,
@@ -117,7 +102,8 @@ void InMemoryParticipantLookup::PutTeam(const std::string& team) {
 
 absl::StatusOr<ParticipantsByName> InMemoryParticipantLookup::Lookup(
     const std::vector<std::string>& names, const grpc::ServerContext*) {
-  if (unavailable_) return PeerDown("the participant service is down");
+  if (unavailable_)
+    return ParticipantServiceUnavailable("the participant service is down");
   ParticipantsByName found;
   for (const std::string& name : names) {
     auto it = participants_.find(name);
@@ -132,7 +118,8 @@ absl::StatusOr<ParticipantsByName> InMemoryParticipantLookup::Lookup(
 
 absl::Status InMemoryParticipantLookup::CheckTeam(const std::string& team,
                                                   const grpc::ServerContext*) {
-  if (unavailable_) return PeerDown("the participant service is down");
+  if (unavailable_)
+    return ParticipantServiceUnavailable("the participant service is down");
   if (std::find(teams_.begin(), teams_.end(), team) == teams_.end()) {
     return ResourceNotFoundError("salesmeet.participant.v1.Team", team);
   }

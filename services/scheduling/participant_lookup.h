@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/participant_records.h"
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
 
 namespace grpc {
@@ -19,9 +20,6 @@ class ServerContext;
 }
 
 namespace salesmeet::scheduling {
-
-using ParticipantsByName =
-    absl::flat_hash_map<std::string, participant::v1::Participant>;
 
 class ParticipantLookup {
  public:
@@ -52,12 +50,6 @@ struct KnownParticipants {
 absl::StatusOr<KnownParticipants> LookupKnown(
     ParticipantLookup& people, std::vector<std::string> names,
     const grpc::ServerContext* incoming);
-
-// UNAVAILABLE, with ErrorInfo PARTICIPANT_SERVICE_UNAVAILABLE, for a call
-// to the participant service at `target` that failed with `status`: what
-// every caller of that service answers when it cannot.
-absl::Status ParticipantServiceDown(absl::string_view target,
-                                    const grpc::Status& status);
 
 // Calls the participant service over gRPC: every call has a deadline (the
 // caller's, capped at `timeout`) and UNAVAILABLE is retried by the channel.

@@ -5,7 +5,7 @@
 #include "common/etag.h"
 #include "common/status_macros.h"
 #include "common/update_mask.h"
-#include "services/scheduling/cost_model.h"
+#include "common/calendar/cost_model.h"
 #include "services/scheduling/meeting_writes.h"
 #include "services/scheduling/scheduling_policy.h"
 

@@ -11,7 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "common/field_checks.h"
 #include "services/scheduling/scheduling_policy.h"
-#include "services/scheduling/working_hours.h"
+#include "common/calendar/working_hours.h"
 
 namespace salesmeet::scheduling {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/field_checks.h"
-#include "services/scheduling/recurrence.h"
+#include "common/calendar/recurrence.h"
 #include "services/scheduling/scheduling_policy.h"
 
 namespace salesmeet::scheduling {

@@ -17,6 +17,8 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/calendar/calendar_test_support.h"
+#include "common/calendar/recurrence.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 #include "common/page_token.h"
@@ -26,20 +28,12 @@
 #include "services/scheduling/meeting_lifecycle.h"
 #include "services/scheduling/meeting_reader.h"
 #include "services/scheduling/participant_lookup.h"
-#include "services/scheduling/recurrence.h"
 #include "services/scheduling/scheduling_context.h"
 #include "services/scheduling/sqlite_meeting_store.h"
 
 namespace salesmeet::scheduling {
 
 namespace tv1 = ::salesmeet::type::v1;
-
-// Local time in Rome in 2026, where the organisation's employees work.
-inline absl::Time Rome(int month, int day, int hour, int minute = 0) {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone("Europe/Rome", &zone));
-  return ToAbsolute(absl::CivilSecond(2026, month, day, hour, minute, 0), zone);
-}
 
 inline google::type::Money Eur(int64_t units, int32_t nanos = 0) {
   google::type::Money money;

@@ -16,8 +16,8 @@
 #include "google/type/money.pb.h"
 #include "salesmeet/scheduling/v1/calendar.pb.h"
 #include "services/scheduling/booking_types.h"
-#include "services/scheduling/cost_model.h"
-#include "services/scheduling/weekly_load.h"
+#include "common/calendar/cost_model.h"
+#include "common/calendar/weekly_load.h"
 
 namespace salesmeet::scheduling {
 

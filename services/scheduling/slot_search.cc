@@ -5,12 +5,12 @@
 #include "common/field_checks.h"
 #include "common/status_macros.h"
 #include "services/scheduling/attendee_records.h"
-#include "services/scheduling/cost_model.h"
+#include "common/calendar/cost_model.h"
 #include "services/scheduling/meeting_writes.h"
 #include "services/scheduling/participant_lookup.h"
 #include "services/scheduling/slot_finder.h"
 #include "services/scheduling/slot_query.h"
-#include "services/scheduling/weekly_load.h"
+#include "common/calendar/weekly_load.h"
 
 namespace salesmeet::scheduling {
 

@@ -8,10 +8,10 @@
 #include "common/field_checks.h"
 #include "common/status_macros.h"
 #include "services/scheduling/conflict_check.h"
-#include "services/scheduling/cost_model.h"
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/cost_model.h"
+#include "common/calendar/occurrences.h"
 #include "services/scheduling/policy_judge.h"
-#include "services/scheduling/weekly_load.h"
+#include "common/calendar/weekly_load.h"
 
 namespace salesmeet::scheduling {
 namespace {

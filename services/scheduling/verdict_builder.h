@@ -18,7 +18,7 @@
 #include "services/scheduling/booking_types.h"
 #include "services/scheduling/meeting_store.h"
 #include "services/scheduling/participant_lookup.h"
-#include "services/scheduling/recurrence.h"
+#include "common/calendar/recurrence.h"
 
 namespace salesmeet::scheduling {
 

@@ -38,7 +38,7 @@
 #include "salesmeet/analytics/v1/analytics_service.grpc.pb.h"
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
 #include "services/scheduling/attendee_records.h"
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 #include "services/scheduling/sqlite_meeting_store.h"
 #include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
@@ -89,7 +89,7 @@ std::string Customer(int i) { return absl::StrCat("participants/cust-", i); }
 std::string Team(int i) { return absl::StrCat("teams/team-", i); }
 
 // Reps with working hours and teams, and customers owned by them.
-scheduling::ParticipantsByName CreateOrg(const std::string& address,
+ParticipantsByName CreateOrg(const std::string& address,
                                          const Options& o) {
   auto stub = pv1::ParticipantService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
@@ -102,7 +102,7 @@ scheduling::ParticipantsByName CreateOrg(const std::string& address,
     pv1::Team created;
     Check("CreateTeam", stub->CreateTeam(&context, request, &created));
   }
-  scheduling::ParticipantsByName people;
+  ParticipantsByName people;
   auto create = [&](const pv1::CreateParticipantRequest& request) {
     grpc::ClientContext context;
     SetDeadline(context);
@@ -150,7 +150,7 @@ struct DataSet {
 // Writes the year of meetings, and the completions that bring the feed to
 // o.changes events, into a new scheduling database at `path`.
 DataSet Populate(const std::string& path,
-                 const scheduling::ParticipantsByName& org, const Options& o,
+                 const ParticipantsByName& org, const Options& o,
                  const SlotCalendar& calendar) {
   const absl::Time start = absl::Now();
   DataSet data;
@@ -167,10 +167,10 @@ DataSet Populate(const std::string& path,
 
   auto put = [&](scheduling::MeetingTransaction& tx, sv1::Meeting m,
                  sv1::MeetingChangeType type) -> absl::Status {
-    auto series = scheduling::SeriesOf(m, check_until);
+    auto series = SeriesOf(m, check_until);
     if (!series.ok()) return series.status();
     StampWrite(m, now);
-    absl::Status put = tx.PutMeeting(m, scheduling::IndexOf(m, *series));
+    absl::Status put = tx.PutMeeting(m, IndexOf(m, *series));
     if (!put.ok()) return put;
     sv1::MeetingChange change;
     change.set_type(type);
@@ -352,7 +352,7 @@ int main(int argc, char** argv) {
   auto participant = ServiceProcess::Start(SALESMEET_PARTICIPANT_BINARY,
                                            {db("participant.db"), quiet[0]});
   Check("starting participant", participant.status());
-  const salesmeet::scheduling::ParticipantsByName org =
+  const salesmeet::ParticipantsByName org =
       CreateOrg(participant->address(), o);
   const SlotCalendar calendar;
   const DataSet data =

@@ -49,7 +49,7 @@
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
 #include "salesmeet/scheduling/v1/scheduling_service.grpc.pb.h"
 #include "services/scheduling/attendee_records.h"
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 #include "services/scheduling/sqlite_meeting_store.h"
 #include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
@@ -114,11 +114,11 @@ void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   out->set_nanos(0);
 }
 
-scheduling::ParticipantsByName CreateOrg(const std::string& address,
+ParticipantsByName CreateOrg(const std::string& address,
                                          int count) {
   auto stub = pv1::ParticipantService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  scheduling::ParticipantsByName people;
+  ParticipantsByName people;
   for (int i = 0; i < count; ++i) {
     pv1::CreateParticipantRequest request = RepRequest(i, absl::Hours(40));
     grpc::ClientContext context;
@@ -142,7 +142,7 @@ struct DataSet {
 // Writes the org's year of meetings into a new scheduling database at
 // `path`, as the service would store them.
 DataSet Populate(const std::string& path,
-                 const scheduling::ParticipantsByName& org, int people,
+                 const ParticipantsByName& org, int people,
                  int weekly, int weeks, const SlotCalendar& calendar) {
   const absl::Time start = absl::Now();
   DataSet data{people, weekly};
@@ -171,13 +171,13 @@ DataSet Populate(const std::string& path,
     m.set_time_zone(kZone);
     if (!rrule.empty()) m.mutable_recurrence()->set_rrule(rrule);
     Check("BookAttendees", scheduling::BookAttendees(m, nullptr, org, now));
-    auto series = scheduling::SeriesOf(m, check_until);
+    auto series = SeriesOf(m, check_until);
     Check("SeriesOf", series.status());
     m.set_state(sv1::SCHEDULED);
     m.set_name(absl::StrCat("meetings/", id));
     *m.mutable_create_time() = ToProtoTime(now);
     StampWrite(m, now);
-    Check("PutMeeting", tx.PutMeeting(m, scheduling::IndexOf(m, *series)));
+    Check("PutMeeting", tx.PutMeeting(m, IndexOf(m, *series)));
   };
 
   Check(
@@ -483,7 +483,7 @@ int Run(const Options& o) {
       {absl::StrCat("--db=sqlite://", (dir / "participant.db").string())});
   Check("starting participant", participant.status());
   absl::Time start = absl::Now();
-  const scheduling::ParticipantsByName org =
+  const ParticipantsByName org =
       CreateOrg(participant->address(), org_size);
   std::printf(
       "calendar_bench: created %d participants through the API in "

@@ -1,4 +1,4 @@
-#include "services/scheduling/recurrence.h"
+#include "common/calendar/recurrence.h"
 
 #include <libical/ical.h>
 
@@ -14,7 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "common/errors.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 constexpr size_t kMaxRuleLength = 500;
@@ -369,4 +369,4 @@ std::string TruncatedRule(absl::string_view rrule, absl::Time cut) {
   return absl::StrJoin(kept, ";");
 }
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

@@ -1,5 +1,5 @@
-#ifndef SALESMEET_SERVICES_SCHEDULING_RECURRENCE_H_
-#define SALESMEET_SERVICES_SCHEDULING_RECURRENCE_H_
+#ifndef SALESMEET_COMMON_CALENDAR_RECURRENCE_H_
+#define SALESMEET_COMMON_CALENDAR_RECURRENCE_H_
 
 // Recurring series: RFC 5545 RRULE + EXDATE, expanded with libical in local
 // civil time of the meeting's zone, each instance turned into an absolute
@@ -16,7 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 // The local civil time `local` in `zone` as an absolute time. A time inside
 // a spring-forward gap moves forward by the gap (02:30 -> 03:30); a time
@@ -88,6 +88,6 @@ class Recurrence {
 // UNTIL are replaced by UNTIL = cut - 1 second, in UTC.
 std::string TruncatedRule(absl::string_view rrule, absl::Time cut);
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet
 
-#endif  // SALESMEET_SERVICES_SCHEDULING_RECURRENCE_H_
+#endif  // SALESMEET_COMMON_CALENDAR_RECURRENCE_H_

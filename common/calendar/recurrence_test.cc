@@ -1,4 +1,4 @@
-#include "services/scheduling/recurrence.h"
+#include "common/calendar/recurrence.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/errors.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 absl::TimeZone Zone(const char* name) {
@@ -316,4 +316,4 @@ TEST(TruncatedRuleTest, ReplacesCountAndUntilWithUntilBeforeCut) {
 }
 
 }  // namespace
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

@@ -1,11 +1,11 @@
-#include "services/scheduling/weekly_load.h"
+#include "common/calendar/weekly_load.h"
 
 #include <algorithm>
 #include <set>
 
 #include "common/field_checks.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 absl::CivilDay MondayOf(absl::CivilDay day) {
@@ -72,12 +72,10 @@ std::map<IsoWeekKey, absl::Duration> WeeklyTotals(
   return totals;
 }
 
-std::vector<v1::WeeklyLoad> CompareWeeks(const std::string& participant,
-                                         absl::TimeZone zone,
-                                         std::optional<absl::Duration> budget,
-                                         const std::vector<TimeSpan>& before,
-                                         const std::vector<TimeSpan>& after,
-                                         const TimeSpan& window) {
+std::vector<scheduling::v1::WeeklyLoad> CompareWeeks(
+    const std::string& participant, absl::TimeZone zone,
+    std::optional<absl::Duration> budget, const std::vector<TimeSpan>& before,
+    const std::vector<TimeSpan>& after, const TimeSpan& window) {
   const auto before_totals = WeeklyTotals(ClipTo(before, window), zone);
   const auto after_totals = WeeklyTotals(ClipTo(after, window), zone);
   std::set<IsoWeekKey> weeks;
@@ -90,12 +88,12 @@ std::vector<v1::WeeklyLoad> CompareWeeks(const std::string& participant,
     return it == totals.end() ? absl::ZeroDuration() : it->second;
   };
 
-  std::vector<v1::WeeklyLoad> loads;
+  std::vector<scheduling::v1::WeeklyLoad> loads;
   for (IsoWeekKey week : weeks) {
     const absl::Duration was = total_in(before_totals, week);
     const absl::Duration will_be = total_in(after_totals, week);
     if (was == will_be) continue;
-    v1::WeeklyLoad& load = loads.emplace_back();
+    scheduling::v1::WeeklyLoad& load = loads.emplace_back();
     load.set_participant(participant);
     load.mutable_week()->set_year(week.year);
     load.mutable_week()->set_week(week.week);
@@ -110,4 +108,4 @@ std::vector<v1::WeeklyLoad> CompareWeeks(const std::string& participant,
   return loads;
 }
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

@@ -1,14 +1,14 @@
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 
 #include <algorithm>
 
 #include "common/field_checks.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 namespace {
 
-absl::StatusOr<SeriesTiming> TimingOf(const v1::Meeting& meeting) {
+absl::StatusOr<SeriesTiming> TimingOf(const scheduling::v1::Meeting& meeting) {
   absl::StatusOr<absl::TimeZone> zone = LoadIanaTimeZone(meeting.time_zone());
   if (!zone.ok()) {
     return InvalidFieldError("meeting.time_zone", zone.status().message());
@@ -26,7 +26,7 @@ absl::StatusOr<SeriesTiming> TimingOf(const v1::Meeting& meeting) {
 
 }  // namespace
 
-absl::StatusOr<Recurrence> SeriesOf(const v1::Meeting& meeting,
+absl::StatusOr<Recurrence> SeriesOf(const scheduling::v1::Meeting& meeting,
                                     absl::Time check_until) {
   absl::StatusOr<SeriesTiming> timing = TimingOf(meeting);
   if (!timing.ok()) return timing.status();
@@ -34,27 +34,29 @@ absl::StatusOr<Recurrence> SeriesOf(const v1::Meeting& meeting,
                             "meeting.recurrence.exdates", check_until);
 }
 
-absl::StatusOr<Recurrence> StoredSeriesOf(const v1::Meeting& meeting) {
+absl::StatusOr<Recurrence> StoredSeriesOf(
+    const scheduling::v1::Meeting& meeting) {
   absl::StatusOr<SeriesTiming> timing = TimingOf(meeting);
   if (!timing.ok()) return timing.status();
   return Recurrence::FromStored(*std::move(timing));
 }
 
-const v1::OccurrenceException* FindException(const v1::Meeting& meeting,
-                                             absl::Time original_start) {
-  for (const v1::OccurrenceException& e : meeting.occurrence_exceptions()) {
+const scheduling::v1::OccurrenceException* FindException(
+    const scheduling::v1::Meeting& meeting, absl::Time original_start) {
+  for (const scheduling::v1::OccurrenceException& e :
+       meeting.occurrence_exceptions()) {
     if (ToAbslTime(e.original_start_time()) == original_start) return &e;
   }
   return nullptr;
 }
 
-std::vector<MeetingOccurrence> ExpandOccurrences(const v1::Meeting& meeting,
-                                                 const Recurrence& series,
-                                                 TimeSpan window,
-                                                 bool include_cancelled) {
+std::vector<MeetingOccurrence> ExpandOccurrences(
+    const scheduling::v1::Meeting& meeting, const Recurrence& series,
+    TimeSpan window, bool include_cancelled) {
   const absl::Duration duration = series.timing().duration;
   std::vector<MeetingOccurrence> out;
-  auto add = [&](absl::Time original, const v1::OccurrenceException* e) {
+  auto add = [&](absl::Time original,
+                 const scheduling::v1::OccurrenceException* e) {
     MeetingOccurrence occurrence;
     occurrence.time = {original, {original, original + duration}};
     if (e != nullptr) {
@@ -72,12 +74,14 @@ std::vector<MeetingOccurrence> ExpandOccurrences(const v1::Meeting& meeting,
   };
   // Occurrences the rule puts in the window, unless moved elsewhere...
   for (absl::Time original : series.OriginalStarts(window.start, window.end)) {
-    const v1::OccurrenceException* e = FindException(meeting, original);
+    const scheduling::v1::OccurrenceException* e =
+        FindException(meeting, original);
     if (e != nullptr && e->has_start_time()) continue;
     add(original, e);
   }
   // ...and moved ones, wherever the rule had them.
-  for (const v1::OccurrenceException& e : meeting.occurrence_exceptions()) {
+  for (const scheduling::v1::OccurrenceException& e :
+       meeting.occurrence_exceptions()) {
     if (e.has_start_time()) add(ToAbslTime(e.original_start_time()), &e);
   }
   std::sort(out.begin(), out.end(),
@@ -89,9 +93,9 @@ std::vector<MeetingOccurrence> ExpandOccurrences(const v1::Meeting& meeting,
   return out;
 }
 
-std::vector<OccurrenceTime> ActiveOccurrences(const v1::Meeting& meeting,
-                                              const Recurrence& series,
-                                              TimeSpan window) {
+std::vector<OccurrenceTime> ActiveOccurrences(
+    const scheduling::v1::Meeting& meeting, const Recurrence& series,
+    TimeSpan window) {
   std::vector<OccurrenceTime> out;
   for (const MeetingOccurrence& o :
        ExpandOccurrences(meeting, series, window, false)) {
@@ -100,21 +104,23 @@ std::vector<OccurrenceTime> ActiveOccurrences(const v1::Meeting& meeting,
   return out;
 }
 
-MeetingIndex IndexOf(const v1::Meeting& meeting, const Recurrence& series) {
+MeetingIndex IndexOf(const scheduling::v1::Meeting& meeting,
+                     const Recurrence& series) {
   MeetingIndex index;
   index.first_start = series.timing().start;
   if (series.last_start().has_value()) {
     index.last_end = *series.last_start() + series.timing().duration;
   }
-  for (const v1::OccurrenceException& e : meeting.occurrence_exceptions()) {
+  for (const scheduling::v1::OccurrenceException& e :
+       meeting.occurrence_exceptions()) {
     if (!e.has_start_time()) continue;
     index.first_start = std::min(index.first_start, ToAbslTime(e.start_time()));
     if (index.last_end.has_value()) {
       index.last_end = std::max(*index.last_end, ToAbslTime(e.end_time()));
     }
   }
-  index.busy = meeting.state() != v1::CANCELLED;
+  index.busy = meeting.state() != scheduling::v1::CANCELLED;
   return index;
 }
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

@@ -1,4 +1,4 @@
-#include "services/scheduling/cost_model.h"
+#include "common/calendar/cost_model.h"
 
 #include <charconv>
 #include <cmath>
@@ -12,7 +12,7 @@
 #include "common/errors.h"
 #include "common/field_checks.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 using int128 = __int128;
@@ -85,7 +85,7 @@ google::type::Money CostOfNanoseconds(const MeetingRate& rate,
 }  // namespace
 
 absl::StatusOr<CostModel> CostModel::FromPolicy(
-    const v1::SchedulingPolicy& policy) {
+    const scheduling::v1::SchedulingPolicy& policy) {
   CostModel model;
   if (policy.currency_rates().empty()) return model;
 
@@ -96,7 +96,7 @@ absl::StatusOr<CostModel> CostModel::FromPolicy(
                "is not empty: it is the currency costs are converted to");
   }
   for (int i = 0; i < policy.currency_rates_size(); ++i) {
-    const v1::CurrencyRate& entry = policy.currency_rates(i);
+    const scheduling::v1::CurrencyRate& entry = policy.currency_rates(i);
     const std::string field = absl::StrCat("policy.currency_rates[", i, "]");
     const std::string& code = entry.currency_code();
     if (!IsIsoCurrencyCode(code)) {
@@ -142,14 +142,14 @@ absl::StatusOr<CostModel> CostModel::FromPolicy(
 }
 
 absl::StatusOr<MeetingRate> CostModel::RateOf(
-    const std::vector<v1::Attendee>& attendees) const {
+    const std::vector<scheduling::v1::Attendee>& attendees) const {
   MeetingRate rate;
   rate.currency_code = reporting_currency_;
   // Currency -> first attendee costed in it, to explain a mix.
   std::vector<std::pair<std::string, std::string>> currencies;
 
   for (size_t i = 0; i < attendees.size(); ++i) {
-    const v1::AttendeeSnapshot& snapshot = attendees[i].snapshot();
+    const scheduling::v1::AttendeeSnapshot& snapshot = attendees[i].snapshot();
     if (snapshot.kind() != ::salesmeet::type::v1::EMPLOYEE ||
         !snapshot.has_hourly_cost()) {
       continue;
@@ -238,4 +238,4 @@ google::type::Money CostModel::Total(
   return CostOfNanoseconds(rate, nanoseconds);
 }
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

@@ -1,4 +1,4 @@
-#include "services/scheduling/cost_model.h"
+#include "common/calendar/cost_model.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,14 +8,15 @@
 #include "absl/strings/str_format.h"
 #include "common/errors.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 using ::testing::HasSubstr;
 
-v1::Attendee Employee(const std::string& id, const std::string& currency,
-                      int64_t units, int32_t nanos = 0, bool optional = false) {
-  v1::Attendee attendee;
+scheduling::v1::Attendee Employee(const std::string& id,
+                                  const std::string& currency, int64_t units,
+                                  int32_t nanos = 0, bool optional = false) {
+  scheduling::v1::Attendee attendee;
   attendee.set_participant("participants/" + id);
   attendee.set_optional(optional);
   attendee.mutable_snapshot()->set_kind(::salesmeet::type::v1::EMPLOYEE);
@@ -27,9 +28,9 @@ v1::Attendee Employee(const std::string& id, const std::string& currency,
   return attendee;
 }
 
-v1::Attendee External(const std::string& id,
-                      ::salesmeet::type::v1::ParticipantKind kind) {
-  v1::Attendee attendee;
+scheduling::v1::Attendee External(const std::string& id,
+                                  ::salesmeet::type::v1::ParticipantKind kind) {
+  scheduling::v1::Attendee attendee;
   attendee.set_participant("participants/" + id);
   attendee.mutable_snapshot()->set_kind(kind);
   return attendee;
@@ -49,10 +50,10 @@ CostModel NoTable() {
 }
 
 // Reporting in EUR; one USD is worth 0.92 EUR.
-v1::SchedulingPolicy EurPolicy() {
-  v1::SchedulingPolicy policy;
+scheduling::v1::SchedulingPolicy EurPolicy() {
+  scheduling::v1::SchedulingPolicy policy;
   policy.set_reporting_currency("EUR");
-  v1::CurrencyRate* usd = policy.add_currency_rates();
+  scheduling::v1::CurrencyRate* usd = policy.add_currency_rates();
   usd->set_currency_code("USD");
   usd->set_rate(0.92);
   return policy;
@@ -100,8 +101,9 @@ TEST(CostModelTest, CustomerContactsAndPartnersCostNothing) {
 
 TEST(CostModelTest, OptionalAndDecliningEmployeesStillCount) {
   CostModel model = NoTable();
-  v1::Attendee declined = Employee("bob", "EUR", 40, 0, /*optional=*/true);
-  declined.set_response(v1::DECLINED);
+  scheduling::v1::Attendee declined =
+      Employee("bob", "EUR", 40, 0, /*optional=*/true);
+  declined.set_response(scheduling::v1::DECLINED);
   auto rate = model.RateOf({Employee("ada", "EUR", 85), declined});
   ASSERT_TRUE(rate.ok()) << rate.status();
   EXPECT_EQ(Text(model.Cost(*rate, absl::Hours(1))), "EUR 125.00");
@@ -182,7 +184,7 @@ TEST(CostModelTest, MixedCurrenciesWithoutTableAreRefusedNamingBoth) {
 }
 
 TEST(CostModelTest, ReportingCurrencyWithoutTableIsIgnored) {
-  v1::SchedulingPolicy policy;
+  scheduling::v1::SchedulingPolicy policy;
   policy.set_reporting_currency("EUR");
   absl::StatusOr<CostModel> model = CostModel::FromPolicy(policy);
   ASSERT_TRUE(model.ok()) << model.status();
@@ -233,7 +235,7 @@ TEST(CostModelTest, MeetingWithoutEmployeesCostsZeroInReportingCurrency) {
 }
 
 TEST(CostModelTest, TableWithoutReportingCurrencyIsRefused) {
-  v1::SchedulingPolicy policy = EurPolicy();
+  scheduling::v1::SchedulingPolicy policy = EurPolicy();
   policy.clear_reporting_currency();
   absl::StatusOr<CostModel> model = CostModel::FromPolicy(policy);
   EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
@@ -241,7 +243,7 @@ TEST(CostModelTest, TableWithoutReportingCurrencyIsRefused) {
 }
 
 TEST(CostModelTest, NonPositiveRateIsRefusedNamingIt) {
-  v1::SchedulingPolicy policy = EurPolicy();
+  scheduling::v1::SchedulingPolicy policy = EurPolicy();
   policy.mutable_currency_rates(0)->set_rate(0);
   absl::StatusOr<CostModel> model = CostModel::FromPolicy(policy);
   EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
@@ -249,4 +251,4 @@ TEST(CostModelTest, NonPositiveRateIsRefusedNamingIt) {
 }
 
 }  // namespace
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

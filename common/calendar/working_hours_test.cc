@@ -1,4 +1,4 @@
-#include "services/scheduling/working_hours.h"
+#include "common/calendar/working_hours.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "common/calendar/recurrence.h"
 #include "common/field_checks.h"
-#include "services/scheduling/recurrence.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 // Failure messages show spans as UTC times rather than bytes.
 void PrintTo(const TimeSpan& span, std::ostream* os) {
@@ -83,7 +83,7 @@ class Person {
   }
 
  private:
-  pv1::Participant p_;
+  participant::v1::Participant p_;
 };
 
 // The whole local day of `day` in UTC terms, generous enough for any zone.
@@ -277,11 +277,11 @@ TEST(AvailabilityTest, WorkingOffHoursAndTimeOffPartitionAnyWindow) {
 }
 
 TEST(AvailabilityTest, UnknownTimeZoneIsInvalidArgument) {
-  pv1::Participant p;
+  participant::v1::Participant p;
   p.set_time_zone("Mars/Olympus_Mons");
   EXPECT_EQ(Availability::ForParticipant(p).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

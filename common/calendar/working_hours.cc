@@ -1,12 +1,13 @@
-#include "services/scheduling/working_hours.h"
+#include "common/calendar/working_hours.h"
 
 #include <algorithm>
 
 #include "absl/time/civil_time.h"
+#include "common/calendar/recurrence.h"
+#include "common/calendar/span_algebra.h"
 #include "common/field_checks.h"
-#include "services/scheduling/recurrence.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 constexpr int kSecondsPerDay = 24 * 60 * 60;
@@ -25,58 +26,10 @@ int SecondOfDay(const google::type::TimeOfDay& t) {
                     kSecondsPerDay);
 }
 
-std::vector<TimeSpan> MergeSpans(std::vector<TimeSpan> spans) {
-  std::sort(spans.begin(), spans.end(),
-            [](const TimeSpan& a, const TimeSpan& b) {
-              return a.start < b.start || (a.start == b.start && a.end < b.end);
-            });
-  std::vector<TimeSpan> merged;
-  for (const TimeSpan& span : spans) {
-    if (span.end <= span.start) continue;
-    if (!merged.empty() && span.start <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, span.end);
-    } else {
-      merged.push_back(span);
-    }
-  }
-  return merged;
-}
-
-// The parts of sorted, merged `spans` inside `window`.
-std::vector<TimeSpan> ClipSpans(const std::vector<TimeSpan>& spans,
-                                TimeSpan window) {
-  std::vector<TimeSpan> out;
-  for (const TimeSpan& span : spans) {
-    if (span.end <= window.start) continue;
-    if (span.start >= window.end) break;
-    out.push_back(
-        {std::max(span.start, window.start), std::min(span.end, window.end)});
-  }
-  return out;
-}
-
-// `from` minus `remove`, both sorted and merged; so is the result.
-std::vector<TimeSpan> SubtractSpans(const std::vector<TimeSpan>& from,
-                                    const std::vector<TimeSpan>& remove) {
-  std::vector<TimeSpan> out;
-  size_t r = 0;
-  for (TimeSpan rest : from) {
-    while (r < remove.size() && remove[r].end <= rest.start) ++r;
-    for (size_t i = r; i < remove.size() && remove[i].start < rest.end; ++i) {
-      if (remove[i].start > rest.start) {
-        out.push_back({rest.start, remove[i].start});
-      }
-      rest.start = std::max(rest.start, remove[i].end);
-    }
-    if (rest.start < rest.end) out.push_back(rest);
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<Availability> Availability::ForParticipant(
-    const pv1::Participant& participant) {
+    const participant::v1::Participant& participant) {
   absl::StatusOr<absl::TimeZone> zone =
       LoadIanaTimeZone(participant.time_zone());
   if (!zone.ok()) return zone.status();
@@ -137,7 +90,7 @@ std::vector<TimeSpan> Availability::OffHoursSpans(TimeSpan window) const {
   std::vector<TimeSpan> taken = ScheduledSpans(window);
   const std::vector<TimeSpan> off = TimeOffSpans(window);
   taken.insert(taken.end(), off.begin(), off.end());
-  return SubtractSpans({window}, MergeSpans(std::move(taken)));
+  return SubtractSpans<TimeSpan>({window}, MergeSpans(std::move(taken)));
 }
 
 std::vector<TimeSpan> Availability::TimeOffSpans(TimeSpan window) const {
@@ -160,4 +113,4 @@ bool Availability::OverlapsTimeOff(TimeSpan span) const {
   return it != time_off_.end() && it->start < span.end;
 }
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

@@ -1,17 +1,17 @@
 // A meeting's concrete occurrences in a window, at the window's edges, with
 // moves and cancellations applied, and what the store indexes it by.
 
-#include "services/scheduling/occurrences.h"
+#include "common/calendar/occurrences.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "common/calendar/calendar_test_support.h"
 #include "common/field_checks.h"
-#include "services/scheduling/scheduling_test_fixture.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 using ::testing::ElementsAre;
@@ -19,10 +19,10 @@ using ::testing::IsEmpty;
 
 // A meeting as the store holds it: Tuesdays 10:00-11:00 in Rome from
 // 10 March 2026, weekly when `rrule` is set.
-v1::Meeting Stored(const std::string& rrule = "") {
-  v1::Meeting m;
+scheduling::v1::Meeting Stored(const std::string& rrule = "") {
+  scheduling::v1::Meeting m;
   m.set_name("meetings/m");
-  m.set_state(v1::SCHEDULED);
+  m.set_state(scheduling::v1::SCHEDULED);
   m.set_time_zone("Europe/Rome");
   *m.mutable_start_time() = ToProtoTime(Rome(3, 10, 10));
   *m.mutable_end_time() = ToProtoTime(Rome(3, 10, 11));
@@ -30,30 +30,33 @@ v1::Meeting Stored(const std::string& rrule = "") {
   return m;
 }
 
-v1::OccurrenceException* Moved(v1::Meeting& m, absl::Time original,
-                               absl::Time start, absl::Duration length) {
-  v1::OccurrenceException* e = m.add_occurrence_exceptions();
+scheduling::v1::OccurrenceException* Moved(scheduling::v1::Meeting& m,
+                                           absl::Time original,
+                                           absl::Time start,
+                                           absl::Duration length) {
+  scheduling::v1::OccurrenceException* e = m.add_occurrence_exceptions();
   *e->mutable_original_start_time() = ToProtoTime(original);
   *e->mutable_start_time() = ToProtoTime(start);
   *e->mutable_end_time() = ToProtoTime(start + length);
   return e;
 }
 
-void Cancelled(v1::Meeting& m, absl::Time original) {
-  v1::OccurrenceException* e = m.add_occurrence_exceptions();
+void Cancelled(scheduling::v1::Meeting& m, absl::Time original) {
+  scheduling::v1::OccurrenceException* e = m.add_occurrence_exceptions();
   *e->mutable_original_start_time() = ToProtoTime(original);
   e->set_cancelled(true);
 }
 
-Recurrence SeriesOrDie(const v1::Meeting& m) {
+Recurrence SeriesOrDie(const scheduling::v1::Meeting& m) {
   absl::StatusOr<Recurrence> series = StoredSeriesOf(m);
   EXPECT_TRUE(series.ok()) << series.status();
   return *std::move(series);
 }
 
 // The actual starts of the occurrences in [from, to).
-std::vector<absl::Time> Starts(const v1::Meeting& m, absl::Time from,
-                               absl::Time to, bool include_cancelled = false) {
+std::vector<absl::Time> Starts(const scheduling::v1::Meeting& m,
+                               absl::Time from, absl::Time to,
+                               bool include_cancelled = false) {
   std::vector<absl::Time> starts;
   for (const MeetingOccurrence& o :
        ExpandOccurrences(m, SeriesOrDie(m), {from, to}, include_cancelled)) {
@@ -89,13 +92,13 @@ TEST(OccurrencesTest, ASeriesYieldsOnlyTheOccurrencesInTheWindow) {
 }
 
 TEST(OccurrencesTest, AnOccurrenceMovedOutOfTheWindowLeavesIt) {
-  v1::Meeting m = Stored("FREQ=WEEKLY");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY");
   Moved(m, Rome(3, 17, 10), Rome(3, 19, 10), absl::Hours(1));
   EXPECT_THAT(Starts(m, Rome(3, 16, 0), Rome(3, 18, 0)), IsEmpty());
 }
 
 TEST(OccurrencesTest, AnOccurrenceMovedIntoTheWindowJoinsIt) {
-  v1::Meeting m = Stored("FREQ=WEEKLY");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY");
   Moved(m, Rome(4, 14, 10), Rome(3, 19, 15), absl::Minutes(30));
   std::vector<MeetingOccurrence> in = ExpandOccurrences(
       m, SeriesOrDie(m), {Rome(3, 18, 0), Rome(3, 20, 0)}, false);
@@ -107,14 +110,14 @@ TEST(OccurrencesTest, AnOccurrenceMovedIntoTheWindowJoinsIt) {
 }
 
 TEST(OccurrencesTest, AMovedOccurrenceIsOrderedByWhereItIsNow) {
-  v1::Meeting m = Stored("FREQ=WEEKLY");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY");
   Moved(m, Rome(3, 24, 10), Rome(3, 16, 10), absl::Hours(1));
   EXPECT_THAT(Starts(m, Rome(3, 10, 0), Rome(3, 24, 0)),
               ElementsAre(Rome(3, 10, 10), Rome(3, 16, 10), Rome(3, 17, 10)));
 }
 
 TEST(OccurrencesTest, ACancelledOccurrenceIsLeftOutUnlessAskedFor) {
-  v1::Meeting m = Stored("FREQ=WEEKLY");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY");
   Cancelled(m, Rome(3, 17, 10));
   EXPECT_THAT(Starts(m, Rome(3, 10, 0), Rome(3, 18, 0)),
               ElementsAre(Rome(3, 10, 10)));
@@ -126,7 +129,7 @@ TEST(OccurrencesTest, ACancelledOccurrenceIsLeftOutUnlessAskedFor) {
 }
 
 TEST(OccurrencesTest, ActiveOccurrencesSkipCancelledOnes) {
-  v1::Meeting m = Stored("FREQ=WEEKLY;COUNT=3");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY;COUNT=3");
   Cancelled(m, Rome(3, 17, 10));
   std::vector<OccurrenceTime> active =
       ActiveOccurrences(m, SeriesOrDie(m), {Rome(3, 1, 0), Rome(5, 1, 0)});
@@ -135,21 +138,21 @@ TEST(OccurrencesTest, ActiveOccurrencesSkipCancelledOnes) {
 }
 
 TEST(OccurrencesTest, AnExcludedDateIsNeverAnOccurrence) {
-  v1::Meeting m = Stored("FREQ=WEEKLY");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY");
   *m.mutable_recurrence()->add_exdates() = ToProtoTime(Rome(3, 17, 10));
   EXPECT_THAT(Starts(m, Rome(3, 10, 0), Rome(3, 18, 0), true),
               ElementsAre(Rome(3, 10, 10)));
 }
 
 TEST(OccurrencesTest, FindsTheExceptionOfAnOccurrence) {
-  v1::Meeting m = Stored("FREQ=WEEKLY");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY");
   Cancelled(m, Rome(3, 17, 10));
   EXPECT_NE(FindException(m, Rome(3, 17, 10)), nullptr);
   EXPECT_EQ(FindException(m, Rome(3, 24, 10)), nullptr);
 }
 
 TEST(OccurrencesTest, ASingleMeetingIsIndexedByItsOwnSpan) {
-  v1::Meeting m = Stored();
+  scheduling::v1::Meeting m = Stored();
   MeetingIndex index = IndexOf(m, SeriesOrDie(m));
   EXPECT_EQ(index.first_start, Rome(3, 10, 10));
   ASSERT_TRUE(index.last_end.has_value());
@@ -158,7 +161,7 @@ TEST(OccurrencesTest, ASingleMeetingIsIndexedByItsOwnSpan) {
 }
 
 TEST(OccurrencesTest, ABoundedSeriesIsIndexedToItsLastOccurrence) {
-  v1::Meeting m = Stored("FREQ=WEEKLY;COUNT=3");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY;COUNT=3");
   absl::StatusOr<Recurrence> series = SeriesOf(m, Rome(3, 1, 0));
   ASSERT_TRUE(series.ok()) << series.status();
   MeetingIndex index = IndexOf(m, *series);
@@ -167,14 +170,14 @@ TEST(OccurrencesTest, ABoundedSeriesIsIndexedToItsLastOccurrence) {
 }
 
 TEST(OccurrencesTest, AnEndlessSeriesHasNoIndexedEnd) {
-  v1::Meeting m = Stored("FREQ=WEEKLY");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY");
   absl::StatusOr<Recurrence> series = SeriesOf(m, Rome(3, 1, 0));
   ASSERT_TRUE(series.ok()) << series.status();
   EXPECT_FALSE(IndexOf(m, *series).last_end.has_value());
 }
 
 TEST(OccurrencesTest, MovedOccurrencesWidenTheIndexedSpan) {
-  v1::Meeting m = Stored("FREQ=WEEKLY;COUNT=3");
+  scheduling::v1::Meeting m = Stored("FREQ=WEEKLY;COUNT=3");
   Moved(m, Rome(3, 10, 10), Rome(3, 9, 8), absl::Hours(1));
   Moved(m, Rome(3, 24, 10), Rome(3, 27, 16), absl::Hours(2));
   absl::StatusOr<Recurrence> series = SeriesOf(m, Rome(3, 1, 0));
@@ -185,15 +188,15 @@ TEST(OccurrencesTest, MovedOccurrencesWidenTheIndexedSpan) {
 }
 
 TEST(OccurrencesTest, ACancelledMeetingKeepsNobodyBusy) {
-  v1::Meeting m = Stored();
-  m.set_state(v1::CANCELLED);
+  scheduling::v1::Meeting m = Stored();
+  m.set_state(scheduling::v1::CANCELLED);
   EXPECT_FALSE(IndexOf(m, SeriesOrDie(m)).busy);
-  m.set_state(v1::COMPLETED);
+  m.set_state(scheduling::v1::COMPLETED);
   EXPECT_TRUE(IndexOf(m, SeriesOrDie(m)).busy);
 }
 
 TEST(OccurrencesTest, AnUnknownTimeZoneNamesTheField) {
-  v1::Meeting m = Stored();
+  scheduling::v1::Meeting m = Stored();
   m.set_time_zone("Mars/Olympus");
   absl::Status status = SeriesOf(m, Rome(3, 1, 0)).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
@@ -203,7 +206,8 @@ TEST(OccurrencesTest, AnUnknownTimeZoneNamesTheField) {
 }
 
 TEST(OccurrencesTest, AStartTheRuleDoesNotProduceNamesTheRule) {
-  v1::Meeting m = Stored("FREQ=WEEKLY;BYDAY=MO");  // 10 March is a Tuesday.
+  scheduling::v1::Meeting m =
+      Stored("FREQ=WEEKLY;BYDAY=MO");  // 10 March is a Tuesday.
   absl::Status status = SeriesOf(m, Rome(3, 1, 0)).status();
   google::rpc::BadRequest bad;
   ASSERT_TRUE(GetBadRequest(status, &bad));
@@ -211,4 +215,4 @@ TEST(OccurrencesTest, AStartTheRuleDoesNotProduceNamesTheRule) {
 }
 
 }  // namespace
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

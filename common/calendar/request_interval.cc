@@ -1,9 +1,9 @@
-#include "services/scheduling/request_interval.h"
+#include "common/calendar/request_interval.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/field_checks.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 TimeSpan CheckRequestInterval(const type::v1::Interval& interval,
                               absl::string_view field, FieldErrors& errors) {
@@ -23,4 +23,4 @@ TimeSpan CheckRequestInterval(const type::v1::Interval& interval,
   return span;
 }
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

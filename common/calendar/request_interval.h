@@ -1,16 +1,16 @@
-#ifndef SALESMEET_SERVICES_SCHEDULING_REQUEST_INTERVAL_H_
-#define SALESMEET_SERVICES_SCHEDULING_REQUEST_INTERVAL_H_
+#ifndef SALESMEET_COMMON_CALENDAR_REQUEST_INTERVAL_H_
+#define SALESMEET_COMMON_CALENDAR_REQUEST_INTERVAL_H_
 
 // The one check of an Interval a request names (calendars, listings,
 // reports), so every method words its errors the same way.
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/calendar/time_span.h"
 #include "common/errors.h"
 #include "salesmeet/type/v1/time.pb.h"
-#include "services/scheduling/booking_types.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 // The longest interval a request may name.
 inline constexpr absl::Duration kMaxRequestInterval = absl::Hours(24 * 366);
@@ -22,6 +22,6 @@ inline constexpr absl::Duration kMaxRequestInterval = absl::Hours(24 * 366);
 TimeSpan CheckRequestInterval(const type::v1::Interval& interval,
                               absl::string_view field, FieldErrors& errors);
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet
 
-#endif  // SALESMEET_SERVICES_SCHEDULING_REQUEST_INTERVAL_H_
+#endif  // SALESMEET_COMMON_CALENDAR_REQUEST_INTERVAL_H_

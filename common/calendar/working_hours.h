@@ -1,5 +1,5 @@
-#ifndef SALESMEET_SERVICES_SCHEDULING_WORKING_HOURS_H_
-#define SALESMEET_SERVICES_SCHEDULING_WORKING_HOURS_H_
+#ifndef SALESMEET_COMMON_CALENDAR_WORKING_HOURS_H_
+#define SALESMEET_COMMON_CALENDAR_WORKING_HOURS_H_
 
 // When a participant can be met: their weekly working hours, read in their
 // own time zone day by day (so daylight saving moves them with the local
@@ -12,9 +12,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/scheduling/booking_types.h"
+#include "common/calendar/time_span.h"
+#include "salesmeet/participant/v1/participant.pb.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 // One participant's availability. Every span it returns is half-open,
 // sorted, merged (no two touch or overlap) and clipped to the window asked
@@ -32,7 +33,7 @@ class Availability {
   // start are skipped, as are time-off entries that do not end after they
   // start: the participant service never stores them.
   static absl::StatusOr<Availability> ForParticipant(
-      const pv1::Participant& participant);
+      const participant::v1::Participant& participant);
 
   // The time inside `window` when the person works and is not on time off.
   // Each weekly block is placed on every local date in their zone with
@@ -84,6 +85,6 @@ class Availability {
   std::vector<TimeSpan> time_off_;
 };
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet
 
-#endif  // SALESMEET_SERVICES_SCHEDULING_WORKING_HOURS_H_
+#endif  // SALESMEET_COMMON_CALENDAR_WORKING_HOURS_H_

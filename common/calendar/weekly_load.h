@@ -1,5 +1,5 @@
-#ifndef SALESMEET_SERVICES_SCHEDULING_WEEKLY_LOAD_H_
-#define SALESMEET_SERVICES_SCHEDULING_WEEKLY_LOAD_H_
+#ifndef SALESMEET_COMMON_CALENDAR_WEEKLY_LOAD_H_
+#define SALESMEET_COMMON_CALENDAR_WEEKLY_LOAD_H_
 
 // Meeting time per ISO week in a participant's own time zone, and how a
 // write changes it: the arithmetic behind Verdict.weekly_loads and the
@@ -13,10 +13,10 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/time_span.h"
 #include "salesmeet/scheduling/v1/verdict.pb.h"
-#include "services/scheduling/booking_types.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 // An ISO 8601 week: `year` is the ISO week-numbering year, which differs
 // from the calendar year around New Year (2027-01-01 is in 2026-W53).
@@ -53,13 +53,11 @@ std::map<IsoWeekKey, absl::Duration> WeeklyTotals(
 // so a week cut by the window's edge shows the time inside it. `participant`
 // is "participants/{id}"; `budget` is their weekly_meeting_budget, if any.
 // over_budget is set when there is a budget and `after` exceeds it.
-std::vector<v1::WeeklyLoad> CompareWeeks(const std::string& participant,
-                                         absl::TimeZone zone,
-                                         std::optional<absl::Duration> budget,
-                                         const std::vector<TimeSpan>& before,
-                                         const std::vector<TimeSpan>& after,
-                                         const TimeSpan& window);
+std::vector<scheduling::v1::WeeklyLoad> CompareWeeks(
+    const std::string& participant, absl::TimeZone zone,
+    std::optional<absl::Duration> budget, const std::vector<TimeSpan>& before,
+    const std::vector<TimeSpan>& after, const TimeSpan& window);
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet
 
-#endif  // SALESMEET_SERVICES_SCHEDULING_WEEKLY_LOAD_H_
+#endif  // SALESMEET_COMMON_CALENDAR_WEEKLY_LOAD_H_

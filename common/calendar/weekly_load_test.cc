@@ -1,11 +1,11 @@
-#include "services/scheduling/weekly_load.h"
+#include "common/calendar/weekly_load.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/field_checks.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 namespace {
 
 using ::testing::ElementsAre;
@@ -211,4 +211,4 @@ TEST(CompareWeeksTest, OnlyTimeInsideTheWindowCounts) {
 }
 
 }  // namespace
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet

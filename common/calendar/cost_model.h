@@ -1,5 +1,5 @@
-#ifndef SALESMEET_SERVICES_SCHEDULING_COST_MODEL_H_
-#define SALESMEET_SERVICES_SCHEDULING_COST_MODEL_H_
+#ifndef SALESMEET_COMMON_CALENDAR_COST_MODEL_H_
+#define SALESMEET_COMMON_CALENDAR_COST_MODEL_H_
 
 // What a meeting costs: its employee attendees' hourly costs times its
 // length, in one currency, computed exactly and rounded once to the cent.
@@ -10,12 +10,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/calendar/time_span.h"
 #include "google/type/money.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
 #include "salesmeet/scheduling/v1/policy.pb.h"
-#include "services/scheduling/booking_types.h"
 
-namespace salesmeet::scheduling {
+namespace salesmeet {
 
 // The currency of a meeting that has no employee cost to take one from and
 // no conversion table to report in: ISO 4217 "XXX", "no currency involved".
@@ -41,7 +41,7 @@ class CostModel {
   // ("policy.currency_rates[2].rate"), so a bad stored policy is caught
   // before it misprices every meeting.
   static absl::StatusOr<CostModel> FromPolicy(
-      const v1::SchedulingPolicy& policy);
+      const scheduling::v1::SchedulingPolicy& policy);
 
   // Sum of the hourly_cost in the snapshot of every EMPLOYEE attendee,
   // required or optional, whatever their response; customer contacts and
@@ -54,7 +54,7 @@ class CostModel {
   // otherwise the employees' common currency, otherwise (no employee cost
   // at all) kNoCurrency, at rate zero.
   absl::StatusOr<MeetingRate> RateOf(
-      const std::vector<v1::Attendee>& attendees) const;
+      const std::vector<scheduling::v1::Attendee>& attendees) const;
 
   // rate x length, rounded once to a hundredth of the unit, half away from
   // zero. Amounts too large to compute exactly (past about 4.7e16 units, no
@@ -86,6 +86,6 @@ class CostModel {
   std::map<std::string, DecimalRate> rates_;
 };
 
-}  // namespace salesmeet::scheduling
+}  // namespace salesmeet
 
-#endif  // SALESMEET_SERVICES_SCHEDULING_COST_MODEL_H_
+#endif  // SALESMEET_COMMON_CALENDAR_COST_MODEL_H_
