@@ -12,9 +12,9 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/page_token.h"
-#include "services/scheduling/change_feed.h"
-#include "services/scheduling/meeting_store.h"
-#include "services/scheduling/participant_lookup.h"
+#include "services/scheduling/change_feed/change_feed.h"
+#include "services/scheduling/participants/participant_lookup.h"
+#include "services/scheduling/store/meeting_store.h"
 
 namespace salesmeet::scheduling {
 

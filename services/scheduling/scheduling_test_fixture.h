@@ -19,19 +19,23 @@
 #include "absl/strings/str_cat.h"
 #include "common/calendar/calendar_test_support.h"
 #include "common/calendar/recurrence.h"
+#include "common/calendar/time_span.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 #include "common/page_token.h"
-#include "services/scheduling/booking_types.h"
-#include "services/scheduling/change_feed.h"
-#include "services/scheduling/meeting_booker.h"
-#include "services/scheduling/meeting_lifecycle.h"
-#include "services/scheduling/meeting_reader.h"
-#include "services/scheduling/participant_lookup.h"
+#include "salesmeet/participant/v1/participant.pb.h"
+#include "salesmeet/scheduling/v1/meeting.pb.h"
+#include "services/scheduling/booking/meeting_booker.h"
+#include "services/scheduling/booking/meeting_lifecycle.h"
+#include "services/scheduling/booking/meeting_reader.h"
+#include "services/scheduling/change_feed/change_feed.h"
+#include "services/scheduling/participants/participant_lookup.h"
 #include "services/scheduling/scheduling_context.h"
-#include "services/scheduling/sqlite_meeting_store.h"
+#include "services/scheduling/store/sqlite_meeting_store.h"
 
 namespace salesmeet::scheduling {
+
+namespace pv1 = ::salesmeet::participant::v1;
 
 namespace tv1 = ::salesmeet::type::v1;
 

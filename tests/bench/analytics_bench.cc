@@ -32,14 +32,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/calendar/occurrences.h"
 #include "common/etag.h"
 #include "common/field_checks.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "salesmeet/analytics/v1/analytics_service.grpc.pb.h"
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
-#include "services/scheduling/attendee_records.h"
-#include "common/calendar/occurrences.h"
-#include "services/scheduling/sqlite_meeting_store.h"
+#include "services/scheduling/booking/attendee_records.h"
+#include "services/scheduling/store/sqlite_meeting_store.h"
 #include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/service_process.h"
@@ -89,8 +89,7 @@ std::string Customer(int i) { return absl::StrCat("participants/cust-", i); }
 std::string Team(int i) { return absl::StrCat("teams/team-", i); }
 
 // Reps with working hours and teams, and customers owned by them.
-ParticipantsByName CreateOrg(const std::string& address,
-                                         const Options& o) {
+ParticipantsByName CreateOrg(const std::string& address, const Options& o) {
   auto stub = pv1::ParticipantService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   for (int t = 0; t < kTeams; ++t) {
@@ -149,9 +148,8 @@ struct DataSet {
 
 // Writes the year of meetings, and the completions that bring the feed to
 // o.changes events, into a new scheduling database at `path`.
-DataSet Populate(const std::string& path,
-                 const ParticipantsByName& org, const Options& o,
-                 const SlotCalendar& calendar) {
+DataSet Populate(const std::string& path, const ParticipantsByName& org,
+                 const Options& o, const SlotCalendar& calendar) {
   const absl::Time start = absl::Now();
   DataSet data;
   const int per_day = (o.weekly + 4) / 5;

@@ -43,14 +43,14 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/calendar/occurrences.h"
 #include "common/etag.h"
 #include "common/field_checks.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
 #include "salesmeet/scheduling/v1/scheduling_service.grpc.pb.h"
-#include "services/scheduling/attendee_records.h"
-#include "common/calendar/occurrences.h"
-#include "services/scheduling/sqlite_meeting_store.h"
+#include "services/scheduling/booking/attendee_records.h"
+#include "services/scheduling/store/sqlite_meeting_store.h"
 #include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/redis_server.h"
@@ -114,8 +114,7 @@ void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   out->set_nanos(0);
 }
 
-ParticipantsByName CreateOrg(const std::string& address,
-                                         int count) {
+ParticipantsByName CreateOrg(const std::string& address, int count) {
   auto stub = pv1::ParticipantService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   ParticipantsByName people;
@@ -141,9 +140,9 @@ struct DataSet {
 
 // Writes the org's year of meetings into a new scheduling database at
 // `path`, as the service would store them.
-DataSet Populate(const std::string& path,
-                 const ParticipantsByName& org, int people,
-                 int weekly, int weeks, const SlotCalendar& calendar) {
+DataSet Populate(const std::string& path, const ParticipantsByName& org,
+                 int people, int weekly, int weeks,
+                 const SlotCalendar& calendar) {
   const absl::Time start = absl::Now();
   DataSet data{people, weekly};
   const int per_day = (weekly + 4) / 5;
@@ -483,8 +482,7 @@ int Run(const Options& o) {
       {absl::StrCat("--db=sqlite://", (dir / "participant.db").string())});
   Check("starting participant", participant.status());
   absl::Time start = absl::Now();
-  const ParticipantsByName org =
-      CreateOrg(participant->address(), org_size);
+  const ParticipantsByName org = CreateOrg(participant->address(), org_size);
   std::printf(
       "calendar_bench: created %d participants through the API in "
       "%.1f s\n",

@@ -1,0 +1,136 @@
+#include "services/scheduling/api/scheduling_service.h"
+
+#include "common/errors.h"
+#include "common/field_checks.h"
+#include "common/grpc_status.h"
+#include "services/scheduling/change_feed/change_feed.h"
+
+namespace salesmeet::scheduling {
+
+grpc::Status SchedulingServiceImpl::CreateMeeting(
+    grpc::ServerContext* context, const v1::CreateMeetingRequest* request,
+    v1::CreateMeetingResponse* response) {
+  return Respond(booker_.Create(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::GetMeeting(
+    grpc::ServerContext*, const v1::GetMeetingRequest* request,
+    v1::Meeting* response) {
+  return Respond(reader_.Get(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::ListMeetings(
+    grpc::ServerContext*, const v1::ListMeetingsRequest* request,
+    v1::ListMeetingsResponse* response) {
+  return Respond(reader_.List(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::UpdateMeeting(
+    grpc::ServerContext* context, const v1::UpdateMeetingRequest* request,
+    v1::UpdateMeetingResponse* response) {
+  return Respond(booker_.Update(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::CancelMeeting(
+    grpc::ServerContext*, const v1::CancelMeetingRequest* request,
+    v1::Meeting* response) {
+  return Respond(lifecycle_.Cancel(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::CompleteMeeting(
+    grpc::ServerContext*, const v1::CompleteMeetingRequest* request,
+    v1::Meeting* response) {
+  return Respond(lifecycle_.Complete(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::RespondToMeeting(
+    grpc::ServerContext*, const v1::RespondToMeetingRequest* request,
+    v1::Meeting* response) {
+  return Respond(lifecycle_.Respond(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::ListOccurrences(
+    grpc::ServerContext*, const v1::ListOccurrencesRequest* request,
+    v1::ListOccurrencesResponse* response) {
+  return Respond(reader_.ListOccurrences(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::MoveOccurrence(
+    grpc::ServerContext* context, const v1::MoveOccurrenceRequest* request,
+    v1::MoveOccurrenceResponse* response) {
+  return Respond(booker_.MoveOccurrence(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::CancelOccurrence(
+    grpc::ServerContext*, const v1::CancelOccurrenceRequest* request,
+    v1::Meeting* response) {
+  return Respond(lifecycle_.CancelOccurrence(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::RestoreOccurrence(
+    grpc::ServerContext* context, const v1::RestoreOccurrenceRequest* request,
+    v1::RestoreOccurrenceResponse* response) {
+  return Respond(booker_.RestoreOccurrence(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::TruncateSeries(
+    grpc::ServerContext*, const v1::TruncateSeriesRequest* request,
+    v1::Meeting* response) {
+  return Respond(lifecycle_.TruncateSeries(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::GetCalendar(
+    grpc::ServerContext* context, const v1::GetCalendarRequest* request,
+    v1::GetCalendarResponse* response) {
+  return Respond(calendar_reader_.GetCalendar(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::QueryFreeBusy(
+    grpc::ServerContext* context, const v1::QueryFreeBusyRequest* request,
+    v1::QueryFreeBusyResponse* response) {
+  return Respond(calendar_reader_.QueryFreeBusy(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::FindMeetingSlots(
+    grpc::ServerContext* context, const v1::FindMeetingSlotsRequest* request,
+    v1::FindMeetingSlotsResponse* response) {
+  return Respond(slot_searcher_.Find(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::GetSchedulingPolicy(
+    grpc::ServerContext*, const v1::GetSchedulingPolicyRequest* request,
+    v1::SchedulingPolicy* response) {
+  return Respond(policy_.Get(*request), response);
+}
+
+grpc::Status SchedulingServiceImpl::UpdateSchedulingPolicy(
+    grpc::ServerContext* context,
+    const v1::UpdateSchedulingPolicyRequest* request,
+    v1::SchedulingPolicy* response) {
+  return Respond(policy_.Update(*request, context), response);
+}
+
+grpc::Status SchedulingServiceImpl::WatchMeetingChanges(
+    grpc::ServerContext* context, const v1::WatchMeetingChangesRequest* request,
+    grpc::ServerWriter<v1::WatchMeetingChangesResponse>* writer) {
+  WatchOptions options;
+  options.after_sequence = request->after_sequence();
+  options.clock = context_.clock;
+  if (request->has_heartbeat_interval()) {
+    const absl::Duration heartbeat =
+        ToAbslDuration(request->heartbeat_interval());
+    if (heartbeat < absl::Seconds(1) || heartbeat > absl::Seconds(60)) {
+      return ToGrpcStatus(
+          InvalidFieldError("heartbeat_interval", "must be 1 to 60 seconds"));
+    }
+    options.heartbeat = heartbeat;
+  }
+  return ToGrpcStatus(StreamChanges(
+      context_.store, context_.feed, options,
+      [writer](const v1::WatchMeetingChangesResponse& batch) {
+        return writer->Write(batch);
+      },
+      [context] { return context->IsCancelled(); }));
+}
+
+}  // namespace salesmeet::scheduling

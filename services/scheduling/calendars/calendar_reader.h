@@ -1,0 +1,39 @@
+#ifndef SALESMEET_SERVICES_SCHEDULING_CALENDARS_CALENDAR_READER_H_
+#define SALESMEET_SERVICES_SCHEDULING_CALENDARS_CALENDAR_READER_H_
+
+// Calendars and free/busy: who is in which meeting when, read through a
+// CalendarSource (the store today, the Redis cache around it later), and
+// when people are unavailable, read from their participant records.
+
+#include "absl/status/statusor.h"
+#include "salesmeet/scheduling/v1/calendar.pb.h"
+#include "services/scheduling/calendars/calendar_source.h"
+#include "services/scheduling/scheduling_context.h"
+
+namespace salesmeet::scheduling {
+
+class CalendarReader {
+ public:
+  CalendarReader(SchedulingContext context, CalendarSource& calendars)
+      : context_(context), calendars_(calendars) {}
+
+  // NOT_FOUND when the participant does not exist. `incoming` (may be null)
+  // is the call being served, whose deadline the participant lookup keeps.
+  absl::StatusOr<v1::GetCalendarResponse> GetCalendar(
+      const v1::GetCalendarRequest& request,
+      const grpc::ServerContext* incoming);
+
+  // Unknown participants get an error of their own; UNAVAILABLE only when
+  // the participant service cannot be reached.
+  absl::StatusOr<v1::QueryFreeBusyResponse> QueryFreeBusy(
+      const v1::QueryFreeBusyRequest& request,
+      const grpc::ServerContext* incoming);
+
+ private:
+  SchedulingContext context_;
+  CalendarSource& calendars_;
+};
+
+}  // namespace salesmeet::scheduling
+
+#endif  // SALESMEET_SERVICES_SCHEDULING_CALENDARS_CALENDAR_READER_H_

@@ -1,0 +1,34 @@
+#ifndef SALESMEET_SERVICES_SCHEDULING_POLICY_POLICY_ADMIN_H_
+#define SALESMEET_SERVICES_SCHEDULING_POLICY_POLICY_ADMIN_H_
+
+// Reading and changing the one scheduling policy.
+
+#include "absl/status/statusor.h"
+#include "salesmeet/scheduling/v1/policy.pb.h"
+#include "services/scheduling/scheduling_context.h"
+
+namespace grpc {
+class ServerContext;
+}
+
+namespace salesmeet::scheduling {
+
+class PolicyAdmin {
+ public:
+  explicit PolicyAdmin(SchedulingContext context) : context_(context) {}
+
+  absl::StatusOr<v1::SchedulingPolicy> Get(
+      const v1::GetSchedulingPolicyRequest& request);
+  // Validates the result whole, checks that overridden teams exist in the
+  // participant service, and guards with the etag.
+  absl::StatusOr<v1::SchedulingPolicy> Update(
+      const v1::UpdateSchedulingPolicyRequest& request,
+      const grpc::ServerContext* rpc);
+
+ private:
+  SchedulingContext context_;
+};
+
+}  // namespace salesmeet::scheduling
+
+#endif  // SALESMEET_SERVICES_SCHEDULING_POLICY_POLICY_ADMIN_H_
