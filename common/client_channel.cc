@@ -32,15 +32,23 @@ std::shared_ptr<grpc::Channel> CreatePeerChannel(
                                    args);
 }
 
+// Reads the incoming call behind a scope, which only common/'s gRPC runtime
+// may see.
+class DownstreamCall {
+ public:
+  static const grpc::ServerContext* Incoming(const CallScope& scope) {
+    return scope.rpc_;
+  }
+};
+
 std::unique_ptr<grpc::ClientContext> DownstreamContext(
-    const grpc::ServerContext* incoming, absl::Duration default_timeout) {
+    const CallScope& scope, absl::Duration default_timeout) {
+  const grpc::ServerContext* incoming = DownstreamCall::Incoming(scope);
   std::unique_ptr<grpc::ClientContext> context =
       incoming != nullptr ? grpc::ClientContext::FromServerContext(*incoming)
                           : std::make_unique<grpc::ClientContext>();
-  absl::Time deadline = absl::Now() + default_timeout;
-  if (incoming != nullptr) {
-    deadline = std::min(deadline, absl::FromChrono(incoming->deadline()));
-  }
+  const absl::Time deadline =
+      std::min(absl::Now() + default_timeout, scope.deadline());
   context->set_deadline(absl::ToChronoTime(deadline));
   return context;
 }

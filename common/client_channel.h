@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/call_scope.h"
 
 namespace salesmeet {
 
@@ -31,11 +32,11 @@ std::string RetryServiceConfig(int max_attempts);
 std::shared_ptr<grpc::Channel> CreatePeerChannel(const std::string& target,
                                                  const ChannelOptions& options);
 
-// A context for one downstream call. With an incoming call, its deadline is
-// the earlier of the incoming deadline and now + default_timeout, and
-// cancelling the incoming call cancels this one.
+// A context for one downstream call made within `scope`: its deadline is
+// the earlier of the scope's and now + default_timeout, and cancelling the
+// incoming call cancels this one.
 std::unique_ptr<grpc::ClientContext> DownstreamContext(
-    const grpc::ServerContext* incoming, absl::Duration default_timeout);
+    const CallScope& scope, absl::Duration default_timeout);
 
 }  // namespace salesmeet
 

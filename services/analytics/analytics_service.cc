@@ -15,7 +15,7 @@ absl::StatusOr<Report> AnalyticsServiceImpl::Compute(
   std::shared_ptr<const ParticipantsByName> people;
   if (needs_people) {
     absl::StatusOr<std::shared_ptr<const ParticipantsByName>> everyone =
-        people_.Everyone(context);
+        people_.Everyone(ScopeOf(context));
     if (!everyone.ok()) return everyone.status();
     people = *std::move(everyone);
   }

@@ -195,7 +195,7 @@ void FeedFollower::WatchLoop() {
 
 void FeedFollower::RefreshPolicy() {
   std::unique_ptr<grpc::ClientContext> context =
-      DownstreamContext(nullptr, options_.call_timeout);
+      DownstreamContext(CallScope(), options_.call_timeout);
   scheduling::v1::GetSchedulingPolicyRequest request;
   scheduling::v1::SchedulingPolicy policy;
   grpc::Status status =

@@ -14,6 +14,7 @@
 #include "common/service_startup.h"
 #include "services/analytics/analytics_service.h"
 #include "services/analytics/feed_follower.h"
+#include "services/analytics/participant_fetcher.h"
 #include "services/analytics/people_directory.h"
 #include "services/analytics/projection.h"
 #include "services/analytics/sqlite_projection_store.h"

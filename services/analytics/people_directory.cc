@@ -2,19 +2,16 @@
 
 #include <utility>
 
-#include "common/client_channel.h"
 #include "common/json_log.h"
 
 namespace salesmeet::analytics {
-
-namespace pv1 = participant::v1;
 
 PeopleDirectory::PeopleDirectory(PeopleFetcher fetch, absl::Duration ttl,
                                  std::function<absl::Time()> clock)
     : fetch_(std::move(fetch)), ttl_(ttl), clock_(std::move(clock)) {}
 
 absl::StatusOr<std::shared_ptr<const ParticipantsByName>>
-PeopleDirectory::Everyone(const grpc::ServerContext* incoming) {
+PeopleDirectory::Everyone(const CallScope& incoming) {
   {
     absl::MutexLock lock(&mu_);
     auto fresh_or_someone_refreshing =
@@ -43,33 +40,6 @@ PeopleDirectory::Everyone(const grpc::ServerContext* incoming) {
     return copy_;
   }
   return fetched.status();
-}
-
-PeopleFetcher ListParticipantsFetcher(const std::string& target,
-                                      absl::Duration timeout) {
-  std::shared_ptr<pv1::ParticipantService::Stub> stub =
-      pv1::ParticipantService::NewStub(
-          CreatePeerChannel(target, ChannelOptions{timeout, 4}));
-  return [stub, target, timeout](const grpc::ServerContext* incoming)
-             -> absl::StatusOr<ParticipantsByName> {
-    ParticipantsByName everyone;
-    pv1::ListParticipantsRequest request;
-    request.set_page_size(1000);
-    do {
-      std::unique_ptr<grpc::ClientContext> context =
-          DownstreamContext(incoming, timeout);
-      pv1::ListParticipantsResponse page;
-      grpc::Status status =
-          stub->ListParticipants(context.get(), request, &page);
-      if (!status.ok()) return ParticipantServiceDown(target, status);
-      for (pv1::Participant& p : *page.mutable_participants()) {
-        std::string name = p.name();
-        everyone.insert_or_assign(std::move(name), std::move(p));
-      }
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
-    return everyone;
-  };
 }
 
 }  // namespace salesmeet::analytics

@@ -15,19 +15,16 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/call_scope.h"
 #include "common/participant_records.h"
-#include "salesmeet/participant/v1/participant_service.grpc.pb.h"
-
-namespace grpc {
-class ServerContext;
-}
 
 namespace salesmeet::analytics {
 
-// Fetches every participant; `incoming` (may be null) is the call being
-// served, whose deadline and cancellation carry over.
+// Fetches every participant; `incoming` is the call being served, whose
+// deadline and cancellation carry over. ListParticipantsFetcher
+// (participant_fetcher.h) asks the participant service.
 using PeopleFetcher = std::function<absl::StatusOr<ParticipantsByName>(
-    const grpc::ServerContext* incoming)>;
+    const CallScope& incoming)>;
 
 class PeopleDirectory {
  public:
@@ -38,7 +35,7 @@ class PeopleDirectory {
 
   // Everyone, at most `ttl` old unless the participant service fails.
   absl::StatusOr<std::shared_ptr<const ParticipantsByName>> Everyone(
-      const grpc::ServerContext* incoming);
+      const CallScope& incoming);
 
  private:
   const PeopleFetcher fetch_;
@@ -50,11 +47,6 @@ class PeopleDirectory {
   absl::Time fetched_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool refreshing_ ABSL_GUARDED_BY(mu_) = false;
 };
-
-// A PeopleFetcher that pages through ListParticipants of the participant
-// service at `target`, each page with a deadline of at most `timeout`.
-PeopleFetcher ListParticipantsFetcher(const std::string& target,
-                                      absl::Duration timeout);
 
 }  // namespace salesmeet::analytics
 

@@ -10,16 +10,14 @@ namespace {
 class FakeParticipantService {
  public:
   PeopleFetcher Fetcher() {
-    return
-        [this](
-            const grpc::ServerContext*) -> absl::StatusOr<ParticipantsByName> {
-          ++calls;
-          if (down) return absl::UnavailableError("participant service down");
-          ParticipantsByName everyone;
-          everyone["participants/ada"].set_display_name("Ada " +
-                                                        std::to_string(calls));
-          return everyone;
-        };
+    return [this](const CallScope&) -> absl::StatusOr<ParticipantsByName> {
+      ++calls;
+      if (down) return absl::UnavailableError("participant service down");
+      ParticipantsByName everyone;
+      everyone["participants/ada"].set_display_name("Ada " +
+                                                    std::to_string(calls));
+      return everyone;
+    };
   }
   int calls = 0;
   bool down = false;
@@ -28,7 +26,7 @@ class FakeParticipantService {
 class PeopleDirectoryTest : public ::testing::Test {
  protected:
   std::string NameNow() {
-    auto everyone = directory_.Everyone(nullptr);
+    auto everyone = directory_.Everyone(CallScope());
     EXPECT_TRUE(everyone.ok()) << everyone.status();
     return everyone.ok() ? (*everyone)->at("participants/ada").display_name()
                          : "";
@@ -60,7 +58,7 @@ TEST_F(PeopleDirectoryTest, TheLastCopyIsServedWhileTheServiceIsDown) {
 
 TEST_F(PeopleDirectoryTest, WithoutAnyCopyADownServiceIsUnavailable) {
   service_.down = true;
-  auto everyone = directory_.Everyone(nullptr);
+  auto everyone = directory_.Everyone(CallScope());
   EXPECT_EQ(everyone.status().code(), absl::StatusCode::kUnavailable);
 }
 

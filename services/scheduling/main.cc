@@ -20,7 +20,7 @@
 #include "services/scheduling/calendar_cache/redis_connection.h"
 #include "services/scheduling/calendars/calendar_source.h"
 #include "services/scheduling/change_feed/change_feed.h"
-#include "services/scheduling/participants/participant_lookup.h"
+#include "services/scheduling/participants/grpc_participant_lookup.h"
 #include "services/scheduling/participants/recent_participants.h"
 #include "services/scheduling/store/observed_meeting_store.h"
 #include "services/scheduling/store/sqlite_meeting_store.h"

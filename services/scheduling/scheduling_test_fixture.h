@@ -29,7 +29,7 @@
 #include "services/scheduling/booking/meeting_lifecycle.h"
 #include "services/scheduling/booking/meeting_reader.h"
 #include "services/scheduling/change_feed/change_feed.h"
-#include "services/scheduling/participants/participant_lookup.h"
+#include "services/scheduling/participants/in_memory_participant_lookup.h"
 #include "services/scheduling/scheduling_context.h"
 #include "services/scheduling/store/sqlite_meeting_store.h"
 
@@ -166,7 +166,7 @@ class SchedulingTest : public ::testing::Test {
     *request.mutable_meeting() = meeting;
     request.set_meeting_id(id);
     request.set_allow_conflicts(allow_conflicts);
-    return booker_->Create(request, nullptr);
+    return booker_->Create(request, CallScope());
   }
 
   // Books the meeting; fails the test when it is refused.

@@ -10,7 +10,7 @@ namespace salesmeet::scheduling {
 grpc::Status SchedulingServiceImpl::CreateMeeting(
     grpc::ServerContext* context, const v1::CreateMeetingRequest* request,
     v1::CreateMeetingResponse* response) {
-  return Respond(booker_.Create(*request, context), response);
+  return Respond(booker_.Create(*request, ScopeOf(context)), response);
 }
 
 grpc::Status SchedulingServiceImpl::GetMeeting(
@@ -28,7 +28,7 @@ grpc::Status SchedulingServiceImpl::ListMeetings(
 grpc::Status SchedulingServiceImpl::UpdateMeeting(
     grpc::ServerContext* context, const v1::UpdateMeetingRequest* request,
     v1::UpdateMeetingResponse* response) {
-  return Respond(booker_.Update(*request, context), response);
+  return Respond(booker_.Update(*request, ScopeOf(context)), response);
 }
 
 grpc::Status SchedulingServiceImpl::CancelMeeting(
@@ -58,7 +58,7 @@ grpc::Status SchedulingServiceImpl::ListOccurrences(
 grpc::Status SchedulingServiceImpl::MoveOccurrence(
     grpc::ServerContext* context, const v1::MoveOccurrenceRequest* request,
     v1::MoveOccurrenceResponse* response) {
-  return Respond(booker_.MoveOccurrence(*request, context), response);
+  return Respond(booker_.MoveOccurrence(*request, ScopeOf(context)), response);
 }
 
 grpc::Status SchedulingServiceImpl::CancelOccurrence(
@@ -70,7 +70,8 @@ grpc::Status SchedulingServiceImpl::CancelOccurrence(
 grpc::Status SchedulingServiceImpl::RestoreOccurrence(
     grpc::ServerContext* context, const v1::RestoreOccurrenceRequest* request,
     v1::RestoreOccurrenceResponse* response) {
-  return Respond(booker_.RestoreOccurrence(*request, context), response);
+  return Respond(booker_.RestoreOccurrence(*request, ScopeOf(context)),
+                 response);
 }
 
 grpc::Status SchedulingServiceImpl::TruncateSeries(
@@ -82,19 +83,21 @@ grpc::Status SchedulingServiceImpl::TruncateSeries(
 grpc::Status SchedulingServiceImpl::GetCalendar(
     grpc::ServerContext* context, const v1::GetCalendarRequest* request,
     v1::GetCalendarResponse* response) {
-  return Respond(calendar_reader_.GetCalendar(*request, context), response);
+  return Respond(calendar_reader_.GetCalendar(*request, ScopeOf(context)),
+                 response);
 }
 
 grpc::Status SchedulingServiceImpl::QueryFreeBusy(
     grpc::ServerContext* context, const v1::QueryFreeBusyRequest* request,
     v1::QueryFreeBusyResponse* response) {
-  return Respond(calendar_reader_.QueryFreeBusy(*request, context), response);
+  return Respond(calendar_reader_.QueryFreeBusy(*request, ScopeOf(context)),
+                 response);
 }
 
 grpc::Status SchedulingServiceImpl::FindMeetingSlots(
     grpc::ServerContext* context, const v1::FindMeetingSlotsRequest* request,
     v1::FindMeetingSlotsResponse* response) {
-  return Respond(slot_searcher_.Find(*request, context), response);
+  return Respond(slot_searcher_.Find(*request, ScopeOf(context)), response);
 }
 
 grpc::Status SchedulingServiceImpl::GetSchedulingPolicy(
@@ -107,7 +110,7 @@ grpc::Status SchedulingServiceImpl::UpdateSchedulingPolicy(
     grpc::ServerContext* context,
     const v1::UpdateSchedulingPolicyRequest* request,
     v1::SchedulingPolicy* response) {
-  return Respond(policy_.Update(*request, context), response);
+  return Respond(policy_.Update(*request, ScopeOf(context)), response);
 }
 
 grpc::Status SchedulingServiceImpl::WatchMeetingChanges(

@@ -29,7 +29,7 @@ v1::AttendeeSnapshot SnapshotOf(const pv1::Participant& p, absl::Time now) {
 // directory has none to show, and must not block their removal.
 absl::StatusOr<ParticipantsByName> LookUpExisting(
     ParticipantLookup& people, const std::vector<std::string>& names,
-    const grpc::ServerContext* rpc) {
+    const CallScope& rpc) {
   absl::StatusOr<ParticipantsByName> all = people.Lookup(names, rpc);
   if (all.status().code() != absl::StatusCode::kNotFound) return all;
   ParticipantsByName existing;
@@ -44,9 +44,10 @@ absl::StatusOr<ParticipantsByName> LookUpExisting(
   return existing;
 }
 
-absl::StatusOr<ParticipantsByName> LookUpAttendees(
-    ParticipantLookup& people, const v1::Meeting& meeting,
-    const v1::Meeting* before, const grpc::ServerContext* rpc) {
+absl::StatusOr<ParticipantsByName> LookUpAttendees(ParticipantLookup& people,
+                                                   const v1::Meeting& meeting,
+                                                   const v1::Meeting* before,
+                                                   const CallScope& rpc) {
   std::set<std::string> names;
   for (const v1::Attendee& a : meeting.attendees())
     names.insert(a.participant());

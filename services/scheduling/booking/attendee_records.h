@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/calendar/time_span.h"
+#include "common/call_scope.h"
 #include "salesmeet/participant/v1/participant.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
 #include "services/scheduling/participants/participant_lookup.h"
@@ -19,9 +20,10 @@ namespace pv1 = ::salesmeet::participant::v1;
 // (may be null) who still exist. An unknown attendee of `meeting` is
 // INVALID_ARGUMENT naming meeting.attendees[i].participant; an unreachable
 // participant service is UNAVAILABLE.
-absl::StatusOr<ParticipantsByName> LookUpAttendees(
-    ParticipantLookup& people, const v1::Meeting& meeting,
-    const v1::Meeting* before, const grpc::ServerContext* rpc);
+absl::StatusOr<ParticipantsByName> LookUpAttendees(ParticipantLookup& people,
+                                                   const v1::Meeting& meeting,
+                                                   const v1::Meeting* before,
+                                                   const CallScope& rpc);
 
 // Who the participant is at `now`, as a meeting stores it for an attendee:
 // kind, role, team and (employees only) hourly cost.

@@ -222,7 +222,7 @@ TEST_F(BusyOccurrencesTest, FollowsAnOccurrenceMovedOutOfOrIntoTheWindow) {
   *move.mutable_original_start_time() = ToProtoTime(Rome(3, 24, 14));
   *move.mutable_start_time() = ToProtoTime(Rome(3, 11, 9));
   *move.mutable_end_time() = ToProtoTime(Rome(3, 11, 10));
-  ASSERT_TRUE(booker_->MoveOccurrence(move, nullptr).ok());
+  ASSERT_TRUE(booker_->MoveOccurrence(move, CallScope()).ok());
   EXPECT_THAT(BusyOf("ada", {Rome(3, 10, 0), Rome(3, 12, 0)}),
               ElementsAre(Pair("series", Rome(3, 10, 14)),
                           Pair("series", Rome(3, 11, 9))));

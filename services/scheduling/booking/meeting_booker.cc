@@ -220,7 +220,7 @@ absl::StatusOr<v1::Verdict> MeetingBooker::JudgeAndCommit(
 }
 
 absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
-    const v1::CreateMeetingRequest& request, const grpc::ServerContext* rpc) {
+    const v1::CreateMeetingRequest& request, const CallScope& rpc) {
   const absl::Time now = context_.clock();
   FieldErrors errors;
   CheckRequestId(request.request_id(), "request_id", errors);
@@ -330,7 +330,7 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
 }
 
 absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
-    const v1::UpdateMeetingRequest& request, const grpc::ServerContext* rpc) {
+    const v1::UpdateMeetingRequest& request, const CallScope& rpc) {
   const absl::Time now = context_.clock();
   const v1::Meeting& patch = request.meeting();
   RETURN_IF_ERROR(MeetingIdFrom(patch.name(), "meeting.name").status());
@@ -386,7 +386,7 @@ absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
 }
 
 absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
-    const v1::MoveOccurrenceRequest& request, const grpc::ServerContext* rpc) {
+    const v1::MoveOccurrenceRequest& request, const CallScope& rpc) {
   const absl::Time now = context_.clock();
   RETURN_IF_ERROR(MeetingIdFrom(request.name(), "name").status());
   FieldErrors errors;
@@ -449,8 +449,7 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
 }
 
 absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
-    const v1::RestoreOccurrenceRequest& request,
-    const grpc::ServerContext* rpc) {
+    const v1::RestoreOccurrenceRequest& request, const CallScope& rpc) {
   const absl::Time now = context_.clock();
   RETURN_IF_ERROR(MeetingIdFrom(request.name(), "name").status());
   ASSIGN_OR_RETURN(

@@ -11,13 +11,10 @@
 
 #include "absl/status/statusor.h"
 #include "common/calendar/recurrence.h"
+#include "common/call_scope.h"
 #include "salesmeet/scheduling/v1/scheduling_service.pb.h"
 #include "services/scheduling/booking/verdict_builder.h"
 #include "services/scheduling/scheduling_context.h"
-
-namespace grpc {
-class ServerContext;
-}
 
 namespace salesmeet::scheduling {
 
@@ -28,14 +25,13 @@ class MeetingBooker {
   // `rpc` (may be null) is the incoming call: its deadline bounds the calls
   // to the participant service.
   absl::StatusOr<v1::CreateMeetingResponse> Create(
-      const v1::CreateMeetingRequest& request, const grpc::ServerContext* rpc);
+      const v1::CreateMeetingRequest& request, const CallScope& rpc);
   absl::StatusOr<v1::UpdateMeetingResponse> Update(
-      const v1::UpdateMeetingRequest& request, const grpc::ServerContext* rpc);
+      const v1::UpdateMeetingRequest& request, const CallScope& rpc);
   absl::StatusOr<v1::MoveOccurrenceResponse> MoveOccurrence(
-      const v1::MoveOccurrenceRequest& request, const grpc::ServerContext* rpc);
+      const v1::MoveOccurrenceRequest& request, const CallScope& rpc);
   absl::StatusOr<v1::RestoreOccurrenceResponse> RestoreOccurrence(
-      const v1::RestoreOccurrenceRequest& request,
-      const grpc::ServerContext* rpc);
+      const v1::RestoreOccurrenceRequest& request, const CallScope& rpc);
 
  private:
   // Judges the proposal and, unless validate_only, commits `after` with its

@@ -157,7 +157,7 @@ TEST_F(BookingConflictTest, AtMostTwentyConflictsAreListedWithTheirCount) {
       Recurring(Meeting(Rome(3, 10, 10, 30)), "FREQ=DAILY;COUNT=30");
   preview.set_validate_only(true);
   absl::StatusOr<v1::CreateMeetingResponse> judged =
-      booker_->Create(preview, nullptr);
+      booker_->Create(preview, CallScope());
   ASSERT_TRUE(judged.ok()) << judged.status();
   EXPECT_EQ(judged->verdict().conflicts_size(), 20);
   EXPECT_EQ(judged->verdict().conflict_count(), 60);  // ada and bob, daily.

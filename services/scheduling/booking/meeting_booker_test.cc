@@ -79,7 +79,7 @@ TEST_F(CreateMeetingTest, ValidateOnlyWritesNothingAndReturnsTheVerdict) {
   request.set_meeting_id("preview");
   request.set_validate_only(true);
   absl::StatusOr<v1::CreateMeetingResponse> preview =
-      booker_->Create(request, nullptr);
+      booker_->Create(request, CallScope());
   ASSERT_TRUE(preview.ok()) << preview.status();
   EXPECT_TRUE(preview->meeting().name().empty());
   EXPECT_TRUE(preview->meeting().etag().empty());
@@ -95,7 +95,7 @@ TEST_F(CreateMeetingTest, ValidateOnlyReportsARejectionWithoutFailing) {
   *request.mutable_meeting() = Meeting(Rome(3, 10, 10, 30));
   request.set_validate_only(true);
   absl::StatusOr<v1::CreateMeetingResponse> preview =
-      booker_->Create(request, nullptr);
+      booker_->Create(request, CallScope());
   ASSERT_TRUE(preview.ok()) << preview.status();
   EXPECT_TRUE(preview->verdict().rejected());
   EXPECT_EQ(preview->verdict().blocking_conflict_count(), 2);
@@ -107,11 +107,11 @@ TEST_F(CreateMeetingTest, ARetryWithTheSameRequestIdReturnsTheFirstAnswer) {
   *request.mutable_meeting() = Meeting(Rome(3, 10, 10));
   request.set_request_id("6f1c2a9e-retry");
   absl::StatusOr<v1::CreateMeetingResponse> first =
-      booker_->Create(request, nullptr);
+      booker_->Create(request, CallScope());
   ASSERT_TRUE(first.ok()) << first.status();
   now_ += absl::Minutes(1);
   absl::StatusOr<v1::CreateMeetingResponse> second =
-      booker_->Create(request, nullptr);
+      booker_->Create(request, CallScope());
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->SerializeAsString(), first->SerializeAsString());
   EXPECT_EQ(MeetingCount(), 1);
@@ -124,11 +124,11 @@ TEST_F(CreateMeetingTest,
   *request.mutable_meeting() = Meeting(Rome(3, 10, 10));
   request.set_request_id("retry-during-outage");
   absl::StatusOr<v1::CreateMeetingResponse> first =
-      booker_->Create(request, nullptr);
+      booker_->Create(request, CallScope());
   ASSERT_TRUE(first.ok()) << first.status();
   people_.SetUnavailable(true);
   absl::StatusOr<v1::CreateMeetingResponse> retry =
-      booker_->Create(request, nullptr);
+      booker_->Create(request, CallScope());
   people_.SetUnavailable(false);
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->meeting().name(), first->meeting().name());
@@ -140,7 +140,7 @@ TEST_F(CreateMeetingTest, APreviewWithATakenMeetingIdFailsLikeTheRealCall) {
   *request.mutable_meeting() = Meeting(Rome(3, 11, 10));
   request.set_meeting_id("kickoff");
   request.set_validate_only(true);
-  EXPECT_EQ(booker_->Create(request, nullptr).status().code(),
+  EXPECT_EQ(booker_->Create(request, CallScope()).status().code(),
             absl::StatusCode::kAlreadyExists);
 }
 
@@ -148,9 +148,9 @@ TEST_F(CreateMeetingTest, ReusingARequestIdForAnotherMeetingIsRefused) {
   v1::CreateMeetingRequest request;
   *request.mutable_meeting() = Meeting(Rome(3, 10, 10));
   request.set_request_id("key-1");
-  ASSERT_TRUE(booker_->Create(request, nullptr).ok());
+  ASSERT_TRUE(booker_->Create(request, CallScope()).ok());
   *request.mutable_meeting() = Meeting(Rome(3, 11, 10));
-  absl::Status reused = booker_->Create(request, nullptr).status();
+  absl::Status reused = booker_->Create(request, CallScope()).status();
   EXPECT_EQ(reused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FirstBadField(reused), "request_id");
   EXPECT_EQ(MeetingCount(), 1);

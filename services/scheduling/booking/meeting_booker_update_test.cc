@@ -24,7 +24,7 @@ class UpdateMeetingTest : public SchedulingTest {
       request.mutable_update_mask()->add_paths(path);
     }
     request.set_validate_only(validate_only);
-    return booker_->Update(request, nullptr);
+    return booker_->Update(request, CallScope());
   }
 
   // Moves the occurrence of `series` that the rule puts at `original`.
@@ -37,7 +37,7 @@ class UpdateMeetingTest : public SchedulingTest {
     *request.mutable_original_start_time() = ToProtoTime(original);
     *request.mutable_start_time() = ToProtoTime(start);
     *request.mutable_end_time() = ToProtoTime(start + length);
-    return booker_->MoveOccurrence(request, nullptr);
+    return booker_->MoveOccurrence(request, CallScope());
   }
 
   absl::StatusOr<v1::RestoreOccurrenceResponse> Restore(
@@ -45,7 +45,7 @@ class UpdateMeetingTest : public SchedulingTest {
     v1::RestoreOccurrenceRequest request;
     request.set_name(series.name());
     *request.mutable_original_start_time() = ToProtoTime(original);
-    return booker_->RestoreOccurrence(request, nullptr);
+    return booker_->RestoreOccurrence(request, CallScope());
   }
 
   void CancelOccurrence(const v1::Meeting& series, absl::Time original) {
@@ -263,7 +263,7 @@ TEST_F(UpdateMeetingTest, APreviewedMoveWritesNothing) {
   *request.mutable_end_time() = ToProtoTime(Rome(3, 18, 11));
   request.set_validate_only(true);
   absl::StatusOr<v1::MoveOccurrenceResponse> preview =
-      booker_->MoveOccurrence(request, nullptr);
+      booker_->MoveOccurrence(request, CallScope());
   ASSERT_TRUE(preview.ok()) << preview.status();
   EXPECT_TRUE(preview->occurrence().moved());
   EXPECT_EQ(MustGet(series.name()).occurrence_exceptions_size(), 0);

@@ -179,7 +179,7 @@ TEST_F(ReaderTest, AnIntervalFindsAnOccurrenceMovedIntoIt) {
   *move.mutable_original_start_time() = ToProtoTime(Rome(3, 17, 10));
   *move.mutable_start_time() = ToProtoTime(Rome(4, 2, 10));
   *move.mutable_end_time() = ToProtoTime(Rome(4, 2, 11));
-  ASSERT_TRUE(booker_->MoveOccurrence(move, nullptr).ok());
+  ASSERT_TRUE(booker_->MoveOccurrence(move, CallScope()).ok());
   EXPECT_THAT(Listed("", TimeSpan{Rome(4, 2, 0), Rome(4, 3, 0)}),
               ElementsAre("weekly"));
   EXPECT_THAT(Listed("", TimeSpan{Rome(3, 17, 0), Rome(3, 18, 0)}), IsEmpty());
@@ -253,7 +253,7 @@ TEST_F(ReaderTest, OccurrencesShowMovesAndCancellationsInStartOrder) {
   *move.mutable_original_start_time() = ToProtoTime(Rome(3, 17, 10));
   *move.mutable_start_time() = ToProtoTime(Rome(4, 1, 15));
   *move.mutable_end_time() = ToProtoTime(Rome(4, 1, 16));
-  ASSERT_TRUE(booker_->MoveOccurrence(move, nullptr).ok());
+  ASSERT_TRUE(booker_->MoveOccurrence(move, CallScope()).ok());
   v1::CancelOccurrenceRequest cancel;
   cancel.set_name(series.name());
   *cancel.mutable_original_start_time() = ToProtoTime(Rome(3, 24, 10));
@@ -286,7 +286,7 @@ TEST_F(ReaderTest, AFirstOccurrenceMovedEarlierIsStillListed) {
   *move.mutable_original_start_time() = ToProtoTime(Rome(3, 10, 10));
   *move.mutable_start_time() = ToProtoTime(Rome(3, 9, 10));
   *move.mutable_end_time() = ToProtoTime(Rome(3, 9, 11));
-  ASSERT_TRUE(booker_->MoveOccurrence(move, nullptr).ok());
+  ASSERT_TRUE(booker_->MoveOccurrence(move, CallScope()).ok());
   absl::StatusOr<v1::ListOccurrencesResponse> listed = Occurrences(series);
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->occurrences_size(), 2);

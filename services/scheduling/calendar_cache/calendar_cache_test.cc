@@ -239,7 +239,7 @@ TEST_F(CalendarCacheTest, TheNextReadReflectsCreateUpdateMoveAndCancel) {
   *update.mutable_meeting() = created;
   update.mutable_meeting()->set_title("Roadmap review");
   update.mutable_update_mask()->add_paths("title");
-  ASSERT_TRUE(booker_->Update(update, nullptr).ok());
+  ASSERT_TRUE(booker_->Update(update, CallScope()).ok());
   EXPECT_NE(Cached("ada").find("Roadmap review"), std::string::npos);
 
   v1::MoveOccurrenceRequest move;
@@ -247,7 +247,7 @@ TEST_F(CalendarCacheTest, TheNextReadReflectsCreateUpdateMoveAndCancel) {
   *move.mutable_original_start_time() = ToProtoTime(Rome(3, 10, 10));
   *move.mutable_start_time() = ToProtoTime(Rome(3, 11, 14));
   *move.mutable_end_time() = ToProtoTime(Rome(3, 11, 15));
-  ASSERT_TRUE(booker_->MoveOccurrence(move, nullptr).ok());
+  ASSERT_TRUE(booker_->MoveOccurrence(move, CallScope()).ok());
   EXPECT_EQ(Cached("ada"), Uncached("ada"));
 
   v1::CancelOccurrenceRequest cancel_one;
@@ -273,7 +273,7 @@ TEST_F(CalendarCacheTest, ARemovedAttendeesCachedCalendarDropsTheMeeting) {
   update.mutable_meeting()->add_attendees()->set_participant(
       "participants/dev");
   update.mutable_update_mask()->add_paths("attendees");
-  ASSERT_TRUE(booker_->Update(update, nullptr).ok());
+  ASSERT_TRUE(booker_->Update(update, CallScope()).ok());
   EXPECT_EQ(Entries("bob"), 0);
   EXPECT_EQ(Entries("dev"), 1);
 }
@@ -286,7 +286,7 @@ TEST_F(CalendarCacheTest, AWriteThroughAnotherProcessIsSeenHere) {
   ASSERT_EQ(Entries("ada"), 0);  // Cached empty here.
   v1::CreateMeetingRequest request;
   *request.mutable_meeting() = Meeting(Rome(3, 3, 10));
-  ASSERT_TRUE(other_booker.Create(request, nullptr).ok());
+  ASSERT_TRUE(other_booker.Create(request, CallScope()).ok());
   EXPECT_EQ(Entries("ada"), 1);
 }
 

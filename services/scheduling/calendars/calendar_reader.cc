@@ -97,8 +97,7 @@ absl::Status AddUnavailable(const pv1::Participant& participant,
 }  // namespace
 
 absl::StatusOr<v1::GetCalendarResponse> CalendarReader::GetCalendar(
-    const v1::GetCalendarRequest& request,
-    const grpc::ServerContext* incoming) {
+    const v1::GetCalendarRequest& request, const CallScope& incoming) {
   FieldErrors errors;
   ParseResourceName(request.participant(), "participants", "participant",
                     errors);
@@ -127,8 +126,7 @@ absl::StatusOr<v1::GetCalendarResponse> CalendarReader::GetCalendar(
 }
 
 absl::StatusOr<v1::QueryFreeBusyResponse> CalendarReader::QueryFreeBusy(
-    const v1::QueryFreeBusyRequest& request,
-    const grpc::ServerContext* incoming) {
+    const v1::QueryFreeBusyRequest& request, const CallScope& incoming) {
   FieldErrors errors;
   if (request.participants().empty()) {
     errors.Add("participants", "must name at least one participant");

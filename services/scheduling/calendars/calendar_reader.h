@@ -6,6 +6,7 @@
 // when people are unavailable, read from their participant records.
 
 #include "absl/status/statusor.h"
+#include "common/call_scope.h"
 #include "salesmeet/scheduling/v1/calendar.pb.h"
 #include "services/scheduling/calendars/calendar_source.h"
 #include "services/scheduling/scheduling_context.h"
@@ -20,14 +21,12 @@ class CalendarReader {
   // NOT_FOUND when the participant does not exist. `incoming` (may be null)
   // is the call being served, whose deadline the participant lookup keeps.
   absl::StatusOr<v1::GetCalendarResponse> GetCalendar(
-      const v1::GetCalendarRequest& request,
-      const grpc::ServerContext* incoming);
+      const v1::GetCalendarRequest& request, const CallScope& incoming);
 
   // Unknown participants get an error of their own; UNAVAILABLE only when
   // the participant service cannot be reached.
   absl::StatusOr<v1::QueryFreeBusyResponse> QueryFreeBusy(
-      const v1::QueryFreeBusyRequest& request,
-      const grpc::ServerContext* incoming);
+      const v1::QueryFreeBusyRequest& request, const CallScope& incoming);
 
  private:
   SchedulingContext context_;

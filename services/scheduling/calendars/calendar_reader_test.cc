@@ -59,7 +59,7 @@ class CalendarReaderTest : public SchedulingTest {
     v1::GetCalendarRequest request;
     request.set_participant("participants/" + who);
     *request.mutable_interval() = Span(from, to);
-    return calendars_->GetCalendar(request, nullptr);
+    return calendars_->GetCalendar(request, CallScope());
   }
 
   v1::GetCalendarResponse MustCalendar(const std::string& who, absl::Time from,
@@ -76,7 +76,7 @@ class CalendarReaderTest : public SchedulingTest {
     for (const std::string& name : names) request.add_participants(name);
     *request.mutable_interval() = Span(from, to);
     request.set_include_unavailable(include_unavailable);
-    return calendars_->QueryFreeBusy(request, nullptr);
+    return calendars_->QueryFreeBusy(request, CallScope());
   }
 
   // One participant's busy intervals as text.
@@ -117,7 +117,7 @@ class CalendarReaderTest : public SchedulingTest {
     *request.mutable_original_start_time() = ToProtoTime(original);
     *request.mutable_start_time() = ToProtoTime(start);
     *request.mutable_end_time() = ToProtoTime(start + absl::Hours(1));
-    return booker_->MoveOccurrence(request, nullptr);
+    return booker_->MoveOccurrence(request, CallScope());
   }
 
   void CancelOccurrence(const v1::Meeting& m, absl::Time original) {
@@ -273,8 +273,9 @@ TEST_F(CalendarReaderTest, CalendarLongerThan366DaysIsInvalidNamingInterval) {
 TEST_F(CalendarReaderTest, CalendarWithoutIntervalOrBackwardsIsInvalid) {
   v1::GetCalendarRequest request;
   request.set_participant("participants/ada");
-  EXPECT_EQ(FirstBadField(calendars_->GetCalendar(request, nullptr).status()),
-            "interval");
+  EXPECT_EQ(
+      FirstBadField(calendars_->GetCalendar(request, CallScope()).status()),
+      "interval");
   EXPECT_EQ(FirstBadField(Calendar("ada", now_, now_).status()),
             "interval.end_time");
 }
@@ -290,8 +291,9 @@ TEST_F(CalendarReaderTest, CalendarOfMalformedNameIsInvalidNamingParticipant) {
   v1::GetCalendarRequest request;
   request.set_participant("ada");
   *request.mutable_interval() = Span(Rome(3, 10, 0), Rome(3, 11, 0));
-  EXPECT_EQ(FirstBadField(calendars_->GetCalendar(request, nullptr).status()),
-            "participant");
+  EXPECT_EQ(
+      FirstBadField(calendars_->GetCalendar(request, CallScope()).status()),
+      "participant");
 }
 
 // --- QueryFreeBusy --------------------------------------------------------

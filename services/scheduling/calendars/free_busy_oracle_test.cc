@@ -243,7 +243,7 @@ void FreeBusyOracleTest::BookRandomMeeting(Random& rng, Organisation& o) {
         *request.mutable_end_time() = ToProtoTime(end);
         request.set_allow_conflicts(true);
         absl::StatusOr<v1::MoveOccurrenceResponse> done =
-            booker_->MoveOccurrence(request, nullptr);
+            booker_->MoveOccurrence(request, CallScope());
         if (done.ok()) {
           occ.span = {start, end};
           ++stats.moved;
@@ -433,7 +433,7 @@ TEST_F(FreeBusyOracleTest, AgreesWithMinuteByMinuteReference) {
       request.set_include_unavailable(rng.Chance(70));
 
       absl::StatusOr<v1::QueryFreeBusyResponse> got =
-          calendars_->QueryFreeBusy(request, nullptr);
+          calendars_->QueryFreeBusy(request, CallScope());
       ASSERT_TRUE(got.ok()) << got.status();
       ASSERT_EQ(got->free_busy_size(), request.participants_size());
       if (ghost) {

@@ -15,8 +15,7 @@
 namespace salesmeet::scheduling {
 
 absl::StatusOr<v1::FindMeetingSlotsResponse> SlotSearcher::Find(
-    const v1::FindMeetingSlotsRequest& request,
-    const grpc::ServerContext* incoming) {
+    const v1::FindMeetingSlotsRequest& request, const CallScope& incoming) {
   const absl::Time now = context_.clock();
   ASSIGN_OR_RETURN(SlotSearch search,
                    ValidateFindMeetingSlotsRequest(request, now));

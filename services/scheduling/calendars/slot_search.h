@@ -7,13 +7,10 @@
 // finder.
 
 #include "absl/status/statusor.h"
+#include "common/call_scope.h"
 #include "salesmeet/scheduling/v1/calendar.pb.h"
 #include "services/scheduling/calendars/calendar_source.h"
 #include "services/scheduling/scheduling_context.h"
-
-namespace grpc {
-class ServerContext;
-}
 
 namespace salesmeet::scheduling {
 
@@ -26,8 +23,7 @@ class SlotSearcher {
   // (required_attendees[i], optional_attendees[i]); UNAVAILABLE when the
   // participant service cannot be reached.
   absl::StatusOr<v1::FindMeetingSlotsResponse> Find(
-      const v1::FindMeetingSlotsRequest& request,
-      const grpc::ServerContext* incoming);
+      const v1::FindMeetingSlotsRequest& request, const CallScope& incoming);
 
  private:
   SchedulingContext context_;

@@ -28,7 +28,7 @@ class SlotSearchTest : public SchedulingTest {
       const v1::FindMeetingSlotsRequest& request) {
     StoreCalendarSource calendars(*store_);
     SlotSearcher searcher(*context_, calendars);
-    return searcher.Find(request, nullptr);
+    return searcher.Find(request, CallScope());
   }
 };
 

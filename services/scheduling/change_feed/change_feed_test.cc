@@ -228,7 +228,7 @@ TEST_F(ChangeFeedTest, PreviewsAndRefusalsAppendNothing) {
   v1::CreateMeetingRequest preview;
   *preview.mutable_meeting() = Meeting(Rome(4, 1, 10));
   preview.set_validate_only(true);
-  ASSERT_TRUE(booker_->Create(preview, nullptr).ok());
+  ASSERT_TRUE(booker_->Create(preview, CallScope()).ok());
   ASSERT_FALSE(Create(Meeting(Rome(3, 10, 8))).ok());  // A conflict.
   EXPECT_EQ(*store_->HeadSequence(), 1);
   EXPECT_EQ(feed_->head(), 1);

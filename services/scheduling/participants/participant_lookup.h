@@ -2,22 +2,19 @@
 #define SALESMEET_SERVICES_SCHEDULING_PARTICIPANTS_PARTICIPANT_LOOKUP_H_
 
 // What scheduling asks the participant service: the current records of a
-// meeting's attendees, and whether a team exists. An interface, so the
-// scheduler's tests use an in-memory directory and the server the gRPC one.
+// meeting's attendees, and whether a team exists. An interface: the server
+// uses GrpcParticipantLookup, tests InMemoryParticipantLookup, and calendar
+// reads RecentParticipantLookup in front of either.
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/call_scope.h"
 #include "common/participant_records.h"
-#include "salesmeet/participant/v1/participant_service.grpc.pb.h"
-
-namespace grpc {
-class ServerContext;
-}
+#include "salesmeet/participant/v1/participant.pb.h"
 
 namespace salesmeet::scheduling {
 
@@ -32,12 +29,11 @@ class ParticipantLookup {
   // participant service cannot answer in time. `incoming` (may be null) is
   // the call being served: its deadline and cancellation carry over.
   virtual absl::StatusOr<ParticipantsByName> Lookup(
-      const std::vector<std::string>& names,
-      const grpc::ServerContext* incoming) = 0;
+      const std::vector<std::string>& names, const CallScope& incoming) = 0;
 
   // OK when the team exists, NOT_FOUND when not, UNAVAILABLE as above.
   virtual absl::Status CheckTeam(const std::string& team,
-                                 const grpc::ServerContext* incoming) = 0;
+                                 const CallScope& incoming) = 0;
 };
 
 // The participants among `names` that exist, and for each name that does
@@ -49,49 +45,9 @@ struct KnownParticipants {
   ParticipantsByName found;
   absl::flat_hash_map<std::string, absl::Status> missing;
 };
-absl::StatusOr<KnownParticipants> LookupKnown(
-    ParticipantLookup& people, std::vector<std::string> names,
-    const grpc::ServerContext* incoming);
-
-// Calls the participant service over gRPC: every call has a deadline (the
-// caller's, capped at `timeout`) and UNAVAILABLE is retried by the channel.
-class GrpcParticipantLookup : public ParticipantLookup {
- public:
-  GrpcParticipantLookup(std::string target, absl::Duration timeout);
-
-  absl::StatusOr<ParticipantsByName> Lookup(
-      const std::vector<std::string>& names,
-      const grpc::ServerContext* incoming) override;
-  absl::Status CheckTeam(const std::string& team,
-                         const grpc::ServerContext* incoming) override;
-
- private:
-  const std::string target_;
-  const absl::Duration timeout_;
-  std::unique_ptr<participant::v1::ParticipantService::Stub> stub_;
-};
-
-// A directory held in memory: a real implementation for tests and tools.
-class InMemoryParticipantLookup : public ParticipantLookup {
- public:
-  void Put(participant::v1::Participant participant);
-  void PutTeam(const std::string& team);
-  // Forgets a participant, as DeleteParticipant does.
-  void Remove(const std::string& name) { participants_.erase(name); }
-  // While set, every call fails with UNAVAILABLE, like a peer that is down.
-  void SetUnavailable(bool unavailable) { unavailable_ = unavailable; }
-
-  absl::StatusOr<ParticipantsByName> Lookup(
-      const std::vector<std::string>& names,
-      const grpc::ServerContext* incoming) override;
-  absl::Status CheckTeam(const std::string& team,
-                         const grpc::ServerContext* incoming) override;
-
- private:
-  ParticipantsByName participants_;
-  std::vector<std::string> teams_;
-  bool unavailable_ = false;
-};
+absl::StatusOr<KnownParticipants> LookupKnown(ParticipantLookup& people,
+                                              std::vector<std::string> names,
+                                              const CallScope& incoming);
 
 }  // namespace salesmeet::scheduling
 

@@ -14,8 +14,7 @@ RecentParticipantLookup::RecentParticipantLookup(ParticipantLookup& source,
       clock_(std::move(clock)) {}
 
 absl::StatusOr<ParticipantsByName> RecentParticipantLookup::Lookup(
-    const std::vector<std::string>& names,
-    const grpc::ServerContext* incoming) {
+    const std::vector<std::string>& names, const CallScope& incoming) {
   ParticipantsByName found;
   std::vector<std::string> missing;
   {

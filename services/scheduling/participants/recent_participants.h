@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/call_scope.h"
 #include "common/clock.h"
 #include "services/scheduling/participants/participant_lookup.h"
 
@@ -31,9 +32,9 @@ class RecentParticipantLookup : public ParticipantLookup {
   // NOT_FOUND and other errors of `source` are passed on and not kept.
   absl::StatusOr<ParticipantsByName> Lookup(
       const std::vector<std::string>& names,
-      const grpc::ServerContext* incoming) override;
+      const CallScope& incoming) override;
   absl::Status CheckTeam(const std::string& team,
-                         const grpc::ServerContext* incoming) override {
+                         const CallScope& incoming) override {
     return source_.CheckTeam(team, incoming);
   }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "services/scheduling/participants/in_memory_participant_lookup.h"
+
 namespace salesmeet::scheduling {
 namespace {
 
@@ -10,7 +12,7 @@ class CountingLookup : public InMemoryParticipantLookup {
  public:
   absl::StatusOr<ParticipantsByName> Lookup(
       const std::vector<std::string>& names,
-      const grpc::ServerContext* incoming) override {
+      const CallScope& incoming) override {
     ++calls;
     asked += names.size();
     return InMemoryParticipantLookup::Lookup(names, incoming);
@@ -35,7 +37,7 @@ class RecentParticipantLookupTest : public ::testing::Test {
   }
 
   std::string ZoneOf(const std::string& name) {
-    auto found = recent_.Lookup({name}, nullptr);
+    auto found = recent_.Lookup({name}, CallScope());
     EXPECT_TRUE(found.ok()) << found.status();
     return found.ok() ? found->at(name).time_zone() : "";
   }
@@ -57,15 +59,16 @@ TEST_F(RecentParticipantLookupTest, ARecordIsReusedForTheTtlThenAskedAgain) {
 }
 
 TEST_F(RecentParticipantLookupTest, OnlyTheNamesNotKeptAreAsked) {
-  ASSERT_TRUE(recent_.Lookup({"participants/ada"}, nullptr).ok());
-  auto both = recent_.Lookup({"participants/ada", "participants/bo"}, nullptr);
+  ASSERT_TRUE(recent_.Lookup({"participants/ada"}, CallScope()).ok());
+  auto both =
+      recent_.Lookup({"participants/ada", "participants/bo"}, CallScope());
   ASSERT_TRUE(both.ok());
   EXPECT_EQ(both->size(), 2u);
   EXPECT_EQ(source_.asked, 2u);  // ada once, then bo alone.
 }
 
 TEST_F(RecentParticipantLookupTest, UnknownNamesAreNotFoundAndNotKept) {
-  auto missing = recent_.Lookup({"participants/zed"}, nullptr);
+  auto missing = recent_.Lookup({"participants/zed"}, CallScope());
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   source_.Put(Person("participants/zed", "UTC"));
   EXPECT_EQ(ZoneOf("participants/zed"), "UTC");
@@ -77,10 +80,10 @@ TEST_F(RecentParticipantLookupTest, OlderRecordsAnswerWhileTheSourceIsDown) {
   now_ += absl::Minutes(4);
   EXPECT_EQ(ZoneOf("participants/ada"), "Europe/Rome");
   // Never seen, or too old: the outage shows.
-  EXPECT_EQ(recent_.Lookup({"participants/bo"}, nullptr).status().code(),
+  EXPECT_EQ(recent_.Lookup({"participants/bo"}, CallScope()).status().code(),
             absl::StatusCode::kUnavailable);
   now_ += absl::Minutes(2);
-  EXPECT_EQ(recent_.Lookup({"participants/ada"}, nullptr).status().code(),
+  EXPECT_EQ(recent_.Lookup({"participants/ada"}, CallScope()).status().code(),
             absl::StatusCode::kUnavailable);
 }
 

@@ -32,8 +32,7 @@ absl::StatusOr<v1::SchedulingPolicy> PolicyAdmin::Get(
 }
 
 absl::StatusOr<v1::SchedulingPolicy> PolicyAdmin::Update(
-    const v1::UpdateSchedulingPolicyRequest& request,
-    const grpc::ServerContext* rpc) {
+    const v1::UpdateSchedulingPolicyRequest& request, const CallScope& rpc) {
   const v1::SchedulingPolicy& patch = request.policy();
   RETURN_IF_ERROR(CheckName(patch.name()));
   ASSIGN_OR_RETURN(std::vector<std::string> paths,

@@ -4,12 +4,9 @@
 // Reading and changing the one scheduling policy.
 
 #include "absl/status/statusor.h"
+#include "common/call_scope.h"
 #include "salesmeet/scheduling/v1/policy.pb.h"
 #include "services/scheduling/scheduling_context.h"
-
-namespace grpc {
-class ServerContext;
-}
 
 namespace salesmeet::scheduling {
 
@@ -22,8 +19,7 @@ class PolicyAdmin {
   // Validates the result whole, checks that overridden teams exist in the
   // participant service, and guards with the etag.
   absl::StatusOr<v1::SchedulingPolicy> Update(
-      const v1::UpdateSchedulingPolicyRequest& request,
-      const grpc::ServerContext* rpc);
+      const v1::UpdateSchedulingPolicyRequest& request, const CallScope& rpc);
 
  private:
   SchedulingContext context_;
