@@ -31,6 +31,9 @@ struct FeedPosition {
 
 class ProjectionStore {
  public:
+  ProjectionStore() = default;
+  ProjectionStore(const ProjectionStore&) = delete;
+  ProjectionStore& operator=(const ProjectionStore&) = delete;
   virtual ~ProjectionStore() = default;
 
   // Calls `visit` with every stored meeting, then returns the position they

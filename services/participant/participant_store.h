@@ -49,6 +49,9 @@ struct CreateRequestRecord {
 // one instance commits or rolls back together.
 class ParticipantTransaction {
  public:
+  ParticipantTransaction() = default;
+  ParticipantTransaction(const ParticipantTransaction&) = delete;
+  ParticipantTransaction& operator=(const ParticipantTransaction&) = delete;
   virtual ~ParticipantTransaction() = default;
 
   virtual absl::StatusOr<std::optional<v1::Participant>> FindParticipant(
@@ -79,6 +82,9 @@ using TransactionBody =
 
 class ParticipantStore {
  public:
+  ParticipantStore() = default;
+  ParticipantStore(const ParticipantStore&) = delete;
+  ParticipantStore& operator=(const ParticipantStore&) = delete;
   virtual ~ParticipantStore() = default;
 
   // Runs `body` in a consistent read-only snapshot.

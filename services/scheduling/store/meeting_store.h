@@ -48,6 +48,9 @@ struct StoredCreateRequest {
 // The operations available inside one transaction.
 class MeetingTransaction {
  public:
+  MeetingTransaction() = default;
+  MeetingTransaction(const MeetingTransaction&) = delete;
+  MeetingTransaction& operator=(const MeetingTransaction&) = delete;
   virtual ~MeetingTransaction() = default;
 
   virtual absl::StatusOr<std::optional<v1::Meeting>> FindMeeting(
@@ -83,6 +86,9 @@ using MeetingTransactionBody =
 
 class MeetingStore {
  public:
+  MeetingStore() = default;
+  MeetingStore(const MeetingStore&) = delete;
+  MeetingStore& operator=(const MeetingStore&) = delete;
   virtual ~MeetingStore() = default;
 
   // Runs `body` in a consistent read-only snapshot.
