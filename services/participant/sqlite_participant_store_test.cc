@@ -1,244 +1,30 @@
+// SqliteParticipantStore against the ParticipantStore contract
+// (participant_store_contract.cc).
+
 #include "services/participant/sqlite_participant_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "absl/strings/str_cat.h"
+#include "services/participant/participant_store_contract.h"
 
 namespace salesmeet::participant {
 namespace {
 
-class SqliteParticipantStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat(
-               "participant_store_", getpid(), "_",
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Reopen() {
-    store_.reset();
-    auto store = SqliteParticipantStore::Open((dir_ / "p.db").string(), 2);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-
-  static v1::Participant Person(const std::string& id, int role,
-                                const std::string& team = "") {
-    v1::Participant p;
-    p.set_name("participants/" + id);
-    p.set_email(id + "@Example.com");
-    p.set_kind(salesmeet::type::v1::EMPLOYEE);
-    p.set_role(static_cast<salesmeet::type::v1::Role>(role));
-    p.set_team(team);
-    return p;
-  }
-
-  static v1::Participant Contact(const std::string& id,
-                                 const std::string& owner, int lifecycle) {
-    v1::Participant p;
-    p.set_name("participants/" + id);
-    p.set_email(id + "@customer.example");
-    p.set_kind(salesmeet::type::v1::CUSTOMER_CONTACT);
-    p.mutable_customer()->set_account_owner(owner);
-    p.mutable_customer()->set_lifecycle(
-        static_cast<salesmeet::type::v1::CustomerLifecycle>(lifecycle));
-    return p;
-  }
-
-  void Put(const v1::Participant& p) {
-    ASSERT_TRUE(store_
-                    ->Write([&](ParticipantTransaction& tx) {
-                      return tx.PutParticipant(p);
-                    })
-                    .ok());
-  }
-
-  std::vector<std::string> ListIds(const ParticipantQuery& query) {
-    std::vector<std::string> ids;
-    EXPECT_TRUE(store_
-                    ->Read([&](ParticipantTransaction& tx) -> absl::Status {
-                      auto rows = tx.ListParticipants(query);
-                      if (!rows.ok()) return rows.status();
-                      for (const auto& p : *rows) ids.push_back(p.name());
-                      return absl::OkStatus();
-                    })
-                    .ok());
-    return ids;
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteParticipantStore> store_;
-};
-
-TEST_F(SqliteParticipantStoreTest, PutThenFindReturnsTheSameParticipant) {
-  v1::Participant p = Person("ada", salesmeet::type::v1::SALES_REP);
-  p.set_display_name("Ada");
-  Put(p);
-  std::optional<v1::Participant> found;
-  ASSERT_TRUE(store_
-                  ->Read([&](ParticipantTransaction& tx) -> absl::Status {
-                    auto r = tx.FindParticipant("ada");
-                    if (!r.ok()) return r.status();
-                    found = *r;
-                    return absl::OkStatus();
-                  })
-                  .ok());
-  ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->display_name(), "Ada");
+ParticipantStoreFactory Sqlite() {
+  return {"sqlite",
+          [](const std::string& directory)
+              -> absl::StatusOr<std::unique_ptr<ParticipantStore>> {
+            auto store = SqliteParticipantStore::Open(directory + "/p.db", 2);
+            if (!store.ok()) return store.status();
+            return std::unique_ptr<ParticipantStore>(*std::move(store));
+          }};
 }
 
-TEST_F(SqliteParticipantStoreTest, FindMissingIsEmptyNotAnError) {
-  ASSERT_TRUE(store_
-                  ->Read([&](ParticipantTransaction& tx) -> absl::Status {
-                    auto r = tx.FindParticipant("nobody");
-                    EXPECT_TRUE(r.ok());
-                    EXPECT_FALSE(r->has_value());
-                    return absl::OkStatus();
-                  })
-                  .ok());
-}
-
-TEST_F(SqliteParticipantStoreTest, EmailLookupIgnoresCase) {
-  Put(Person("ada", salesmeet::type::v1::SALES_REP));
-  ASSERT_TRUE(store_
-                  ->Read([&](ParticipantTransaction& tx) -> absl::Status {
-                    auto r = tx.FindParticipantByEmail("ADA@example.COM");
-                    EXPECT_TRUE(r.ok());
-                    EXPECT_EQ(r->value_or(""), "ada");
-                    return absl::OkStatus();
-                  })
-                  .ok());
-}
-
-TEST_F(SqliteParticipantStoreTest, ListFiltersAndPagesInIdOrder) {
-  Put(Person("c", salesmeet::type::v1::SALES_REP, "teams/emea"));
-  Put(Person("a", salesmeet::type::v1::SALES_REP, "teams/emea"));
-  Put(Person("b", salesmeet::type::v1::DEVELOPER, "teams/emea"));
-  Put(Person("d", salesmeet::type::v1::SALES_REP, "teams/us"));
-  Put(Contact("x", "participants/a", salesmeet::type::v1::PROSPECT));
-
-  ParticipantQuery all;
-  EXPECT_EQ(ListIds(all),
-            (std::vector<std::string>{"participants/a", "participants/b",
-                                      "participants/c", "participants/d",
-                                      "participants/x"}));
-  ParticipantQuery reps_in_emea;
-  reps_in_emea.role = salesmeet::type::v1::SALES_REP;
-  reps_in_emea.team = "teams/emea";
-  EXPECT_EQ(ListIds(reps_in_emea),
-            (std::vector<std::string>{"participants/a", "participants/c"}));
-  ParticipantQuery page;
-  page.after_id = "b";
-  page.limit = 2;
-  EXPECT_EQ(ListIds(page),
-            (std::vector<std::string>{"participants/c", "participants/d"}));
-  ParticipantQuery owned;
-  owned.account_owner = "participants/a";
-  owned.lifecycle = salesmeet::type::v1::PROSPECT;
-  owned.kind = salesmeet::type::v1::CUSTOMER_CONTACT;
-  EXPECT_EQ(ListIds(owned), std::vector<std::string>{"participants/x"});
-}
-
-TEST_F(SqliteParticipantStoreTest, DuplicateEmailIsRefusedByTheSchema) {
-  Put(Person("ada", salesmeet::type::v1::SALES_REP));
-  v1::Participant twin = Person("ada2", salesmeet::type::v1::SALES_REP);
-  twin.set_email("ADA@example.com");
-  EXPECT_FALSE(store_
-                   ->Write([&](ParticipantTransaction& tx) {
-                     return tx.PutParticipant(twin);
-                   })
-                   .ok());
-}
-
-TEST_F(SqliteParticipantStoreTest, FailedBodyRollsBackEverything) {
-  absl::Status status = store_->Write([&](ParticipantTransaction& tx) {
-    EXPECT_TRUE(tx.PutParticipant(Person("ada", 1)).ok());
-    return absl::AbortedError("changed my mind");
-  });
-  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
-  EXPECT_TRUE(ListIds(ParticipantQuery()).empty());
-}
-
-TEST_F(SqliteParticipantStoreTest, DeleteRemovesParticipant) {
-  Put(Person("ada", 1));
-  ASSERT_TRUE(store_
-                  ->Write([&](ParticipantTransaction& tx) {
-                    return tx.DeleteParticipant("ada");
-                  })
-                  .ok());
-  EXPECT_TRUE(ListIds(ParticipantQuery()).empty());
-}
-
-TEST_F(SqliteParticipantStoreTest, TeamsPutFindListByManagerAndDelete) {
-  v1::Team emea;
-  emea.set_name("teams/emea");
-  emea.set_manager("participants/ada");
-  v1::Team us;
-  us.set_name("teams/us");
-  ASSERT_TRUE(store_
-                  ->Write([&](ParticipantTransaction& tx) -> absl::Status {
-                    EXPECT_TRUE(tx.PutTeam(emea).ok());
-                    return tx.PutTeam(us);
-                  })
-                  .ok());
-  ASSERT_TRUE(store_
-                  ->Write([&](ParticipantTransaction& tx) -> absl::Status {
-                    TeamQuery managed;
-                    managed.manager = "participants/ada";
-                    auto teams = tx.ListTeams(managed);
-                    EXPECT_TRUE(teams.ok());
-                    EXPECT_EQ(teams->size(), 1u);
-                    auto all = tx.ListTeams(TeamQuery());
-                    EXPECT_EQ(all->size(), 2u);
-                    EXPECT_TRUE(tx.DeleteTeam("emea").ok());
-                    auto gone = tx.FindTeam("emea");
-                    EXPECT_FALSE(gone->has_value());
-                    return absl::OkStatus();
-                  })
-                  .ok());
-}
-
-TEST_F(SqliteParticipantStoreTest, CreateRequestsAreRemembered) {
-  CreateRequestRecord record{"CreateParticipant:r1", "fp", "participants/ada",
-                             absl::FromUnixSeconds(1'800'000'000)};
-  ASSERT_TRUE(store_
-                  ->Write([&](ParticipantTransaction& tx) {
-                    return tx.PutCreateRequest(record);
-                  })
-                  .ok());
-  ASSERT_TRUE(store_
-                  ->Read([&](ParticipantTransaction& tx) -> absl::Status {
-                    auto found = tx.FindCreateRequest("CreateParticipant:r1");
-                    EXPECT_TRUE(found.ok() && found->has_value());
-                    EXPECT_EQ((*found)->resource_name, "participants/ada");
-                    EXPECT_EQ((*found)->create_time, record.create_time);
-                    auto other = tx.FindCreateRequest("CreateTeam:r1");
-                    EXPECT_FALSE(other->has_value());
-                    return absl::OkStatus();
-                  })
-                  .ok());
-}
-
-TEST_F(SqliteParticipantStoreTest, DataAndSecretSurviveReopen) {
-  Put(Person("ada", 1));
-  auto secret = store_->PageTokenSecret();
-  ASSERT_TRUE(secret.ok());
-  Reopen();
-  EXPECT_EQ(ListIds(ParticipantQuery()),
-            std::vector<std::string>{"participants/ada"});
-  EXPECT_EQ(*store_->PageTokenSecret(), *secret);
-  EXPECT_TRUE(store_->Ping().ok());
-}
+INSTANTIATE_TEST_SUITE_P(
+    Backends, ParticipantStoreContractTest, ::testing::Values(Sqlite()),
+    [](const ::testing::TestParamInfo<ParticipantStoreFactory>& info) {
+      return info.param.name;
+    });
 
 }  // namespace
 }  // namespace salesmeet::participant
