@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/calendar_test_support.h"
 #include "common/field_checks.h"
 #include "common/page_token.h"
 #include "common/participant_records.h"
@@ -33,14 +34,6 @@ inline absl::Time At(const char* zone, int year, int month, int day, int hour,
   EXPECT_TRUE(absl::LoadTimeZone(zone, &tz)) << zone;
   return absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, 0),
                          tz);
-}
-
-inline google::type::Money Eur(int64_t units, int32_t nanos = 0) {
-  google::type::Money money;
-  money.set_currency_code("EUR");
-  money.set_units(units);
-  money.set_nanos(nanos);
-  return money;
 }
 
 // An employee attendee with their snapshot at booking.

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/error_test_support.h"
 #include "common/errors.h"
 #include "common/page_token.h"
 #include "services/participant/participant_directory.h"
@@ -88,19 +89,6 @@ class DirectoryTest : public ::testing::Test {
     auto created = teams_->Create(request);
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : v1::Team();
-  }
-
-  static std::string FirstBadField(const absl::Status& status) {
-    google::rpc::BadRequest bad;
-    if (!GetBadRequest(status, &bad) || bad.field_violations().empty()) {
-      return "";
-    }
-    return bad.field_violations(0).field();
-  }
-
-  static std::string Reason(const absl::Status& status) {
-    google::rpc::ErrorInfo info;
-    return GetErrorInfo(status, &info) ? info.reason() : "";
   }
 
   std::filesystem::path dir_;

@@ -82,7 +82,7 @@ TEST_F(ParticipantDirectoryTest, RequestIdReusedForADifferentRequestIsRefused) {
   auto reused = people_->Create(request);
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FirstBadField(reused.status()), "request_id");
-  EXPECT_EQ(Reason(reused.status()), "REQUEST_ID_REUSED");
+  EXPECT_EQ(ErrorReason(reused.status()), "REQUEST_ID_REUSED");
 }
 
 TEST_F(ParticipantDirectoryTest, ConcurrentRetriesCreateExactlyOne) {
@@ -273,7 +273,7 @@ TEST_F(ParticipantDirectoryTest, UpdateWithStaleEtagIsAborted) {
   request.mutable_participant()->set_display_name("Second");
   auto stale = people_->Update(request);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(Reason(stale.status()), "ETAG_MISMATCH");
+  EXPECT_EQ(ErrorReason(stale.status()), "ETAG_MISMATCH");
 }
 
 TEST_F(ParticipantDirectoryTest, UpdateRefusesUnknownAndImmutablePaths) {
@@ -324,7 +324,7 @@ TEST_F(ParticipantDirectoryTest, DeleteRefusesOwnerAndManagerUnlessForced) {
   google::rpc::PreconditionFailure failure;
   ASSERT_TRUE(GetPreconditionFailure(refused, &failure));
   EXPECT_EQ(failure.violations_size(), 2);
-  EXPECT_EQ(Reason(refused), "PARTICIPANT_IN_USE");
+  EXPECT_EQ(ErrorReason(refused), "PARTICIPANT_IN_USE");
 
   request.set_force(true);
   ASSERT_TRUE(people_->Delete(request).ok());

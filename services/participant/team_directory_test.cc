@@ -115,7 +115,7 @@ TEST_F(TeamDirectoryTest, DeleteNonEmptyTeamNeedsForceWhichClearsMembers) {
   request.set_name("teams/emea");
   absl::Status refused = teams_->Delete(request);
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "TEAM_NOT_EMPTY");
+  EXPECT_EQ(ErrorReason(refused), "TEAM_NOT_EMPTY");
   request.set_force(true);
   ASSERT_TRUE(teams_->Delete(request).ok());
   v1::GetParticipantRequest get;

@@ -20,6 +20,7 @@
 #include "common/calendar/calendar_test_support.h"
 #include "common/calendar/recurrence.h"
 #include "common/calendar/time_span.h"
+#include "common/error_test_support.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 #include "common/page_token.h"
@@ -38,14 +39,6 @@ namespace salesmeet::scheduling {
 namespace pv1 = ::salesmeet::participant::v1;
 
 namespace tv1 = ::salesmeet::type::v1;
-
-inline google::type::Money Eur(int64_t units, int32_t nanos = 0) {
-  google::type::Money money;
-  money.set_currency_code("EUR");
-  money.set_units(units);
-  money.set_nanos(nanos);
-  return money;
-}
 
 class SchedulingTest : public ::testing::Test {
  protected:
@@ -201,19 +194,6 @@ class SchedulingTest : public ::testing::Test {
     absl::StatusOr<v1::ListMeetingsResponse> listed = reader_->List(request);
     EXPECT_TRUE(listed.ok()) << listed.status();
     return listed.ok() ? listed->meetings_size() : -1;
-  }
-
-  static std::string FirstBadField(const absl::Status& status) {
-    google::rpc::BadRequest bad;
-    if (!GetBadRequest(status, &bad) || bad.field_violations().empty()) {
-      return "";
-    }
-    return bad.field_violations(0).field();
-  }
-
-  static std::string Reason(const absl::Status& status) {
-    google::rpc::ErrorInfo info;
-    return GetErrorInfo(status, &info) ? info.reason() : "";
   }
 
   static google::rpc::PreconditionFailure Violations(

@@ -21,7 +21,7 @@ TEST_F(BookingConflictTest, AnOverlappingMeetingIsRefusedWithTheConflicts) {
       Create(Meeting(Rome(3, 10, 10, 30), absl::Hours(1), {"ada", "dev"}))
           .status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "SCHEDULING_CONFLICT");
+  EXPECT_EQ(ErrorReason(refused), "SCHEDULING_CONFLICT");
   const google::rpc::PreconditionFailure failure = Violations(refused);
   ASSERT_EQ(failure.violations_size(), 1);  // bob is not in the new one.
   EXPECT_EQ(failure.violations(0).type(), "CONFLICT");
@@ -182,7 +182,7 @@ TEST_F(BookingConflictTest, APolicyRejectionAndAConflictAreBothListed) {
   meeting.set_format(v1::VIDEO_CONFERENCE);
   meeting.mutable_video_conference()->set_provider(v1::MEET);
   absl::Status refused = Create(meeting).status();
-  EXPECT_EQ(Reason(refused), "POLICY_REJECTED");
+  EXPECT_EQ(ErrorReason(refused), "POLICY_REJECTED");
   const google::rpc::PreconditionFailure failure = Violations(refused);
   ASSERT_EQ(failure.violations_size(), 3);
   EXPECT_EQ(failure.violations(0).type(), "VIDEO_WITHOUT_LINK");

@@ -204,7 +204,7 @@ TEST_F(CreateMeetingTest, AVideoMeetingWithoutALinkIsRejectedByDefault) {
   meeting.mutable_video_conference()->set_provider(v1::ZOOM);
   absl::Status refused = Create(meeting).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "POLICY_REJECTED");
+  EXPECT_EQ(ErrorReason(refused), "POLICY_REJECTED");
   ASSERT_EQ(Violations(refused).violations_size(), 1);
   EXPECT_EQ(Violations(refused).violations(0).type(), "VIDEO_WITHOUT_LINK");
   EXPECT_TRUE(VerdictIn(refused).rejected());

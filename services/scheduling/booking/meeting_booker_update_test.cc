@@ -94,7 +94,7 @@ TEST_F(UpdateMeetingTest, AReschedulingIntoAConflictIsRefused) {
   *patch.mutable_end_time() = ToProtoTime(Rome(3, 10, 11, 30));
   absl::Status refused = Update(patch, {"start_time", "end_time"}).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "SCHEDULING_CONFLICT");
+  EXPECT_EQ(ErrorReason(refused), "SCHEDULING_CONFLICT");
   EXPECT_EQ(ToAbslTime(MustGet(m.name()).start_time()), Rome(3, 10, 14));
   EXPECT_EQ(Changes().size(), 2u);
 }
@@ -107,7 +107,7 @@ TEST_F(UpdateMeetingTest, AReschedulingIntoAPastConflictIsRefusedToo) {
   *patch.mutable_end_time() = ToProtoTime(Rome(2, 27, 11, 30));
   absl::Status refused = Update(patch, {"start_time", "end_time"}).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "SCHEDULING_CONFLICT");
+  EXPECT_EQ(ErrorReason(refused), "SCHEDULING_CONFLICT");
 }
 
 TEST_F(UpdateMeetingTest, AddingABusyAttendeeIsRefused) {
@@ -172,7 +172,7 @@ TEST_F(UpdateMeetingTest, ACancelledMeetingCannotBeUpdated) {
   m.set_etag("");
   absl::Status refused = Update(m, {"title"}).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "MEETING_STATE");
+  EXPECT_EQ(ErrorReason(refused), "MEETING_STATE");
 }
 
 TEST_F(UpdateMeetingTest, ALongRunningSeriesCanStillBeRetitled) {
@@ -231,7 +231,7 @@ TEST_F(UpdateMeetingTest, ASingleMeetingHasNoOccurrenceToMove) {
   absl::Status refused =
       Move(m, Rome(3, 10, 10), Rome(3, 11, 10), absl::Hours(1)).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "NOT_RECURRING");
+  EXPECT_EQ(ErrorReason(refused), "NOT_RECURRING");
 }
 
 TEST_F(UpdateMeetingTest, MovingAnOccurrenceLeavesTheOthersAlone) {
@@ -313,7 +313,7 @@ TEST_F(UpdateMeetingTest, ACancelledOccurrenceMustBeRestoredBeforeMoving) {
   absl::Status refused =
       Move(series, Rome(3, 17, 10), Rome(3, 18, 10), absl::Hours(1)).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "OCCURRENCE_STATE");
+  EXPECT_EQ(ErrorReason(refused), "OCCURRENCE_STATE");
 }
 
 TEST_F(UpdateMeetingTest, RestoringPutsTheOccurrenceBackWhereTheRuleHasIt) {
@@ -337,7 +337,7 @@ TEST_F(UpdateMeetingTest, RestoringACancelledOccurrenceIntoAConflictIsRefused) {
   MustCreate(Meeting(Rome(3, 17, 10), absl::Hours(1), {"ada"}));
   absl::Status refused = Restore(series, Rome(3, 17, 10)).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "SCHEDULING_CONFLICT");
+  EXPECT_EQ(ErrorReason(refused), "SCHEDULING_CONFLICT");
 }
 
 TEST_F(UpdateMeetingTest, RestoringOntoAnOccurrenceMovedThereIsRefused) {
@@ -347,14 +347,14 @@ TEST_F(UpdateMeetingTest, RestoringOntoAnOccurrenceMovedThereIsRefused) {
       Move(series, Rome(3, 17, 10), Rome(3, 24, 10), absl::Hours(1)).ok());
   absl::Status refused = Restore(series, Rome(3, 24, 10)).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "OCCURRENCE_STATE");
+  EXPECT_EQ(ErrorReason(refused), "OCCURRENCE_STATE");
 }
 
 TEST_F(UpdateMeetingTest, RestoringAnUntouchedOccurrenceIsRefused) {
   v1::Meeting series = Weekly();
   absl::Status refused = Restore(series, Rome(3, 17, 10)).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Reason(refused), "OCCURRENCE_STATE");
+  EXPECT_EQ(ErrorReason(refused), "OCCURRENCE_STATE");
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ class LifecycleTest : public SchedulingTest {
                             const std::string& reason) {
     EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition)
         << result.status();
-    EXPECT_EQ(Reason(result.status()), reason);
+    EXPECT_EQ(ErrorReason(result.status()), reason);
   }
 
   // Weekly on Tuesdays at 10:00 from 10 March, `count` times (0: forever).

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "services/scheduling/calendar_cache/calendar_buckets.h"
+#include "services/scheduling/calendar_cache/loopback_port.h"
 #include "services/scheduling/scheduling_test_fixture.h"
 
 namespace salesmeet::scheduling {
@@ -22,7 +23,7 @@ namespace {
 // A redis-server of the test's own on a free port, without persistence.
 class RedisServer {
  public:
-  RedisServer() : port_(FreePort()) {}
+  RedisServer() : port_(UnusedLoopbackPort()) {}
   ~RedisServer() { Kill(); }
 
   int port() const { return port_; }
@@ -87,18 +88,6 @@ class RedisServer {
   }
 
  private:
-  static int FreePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-  }
-
   int port_;
   pid_t pid_ = -1;
 };

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "services/scheduling/calendar_cache/loopback_port.h"
+
 namespace salesmeet::scheduling {
 namespace {
 
@@ -86,22 +88,9 @@ TEST(ParseRedisAddressTest, RefusesAMissingOrBadPort) {
   }
 }
 
-// A port nothing listens on: bound, then closed.
-int UnusedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(RedisConnectionPoolTest, ADeadRedisFailsAsUnavailableAndOpensTheBreaker) {
   RedisOptions options;
-  options.port = UnusedPort();
+  options.port = UnusedLoopbackPort();
   options.breaker_failures = 2;
   RedisConnectionPool redis(options);
   EXPECT_EQ(redis.MGet({"a"}).status().code(), absl::StatusCode::kUnavailable);

@@ -284,7 +284,7 @@ TEST_F(CalendarReaderTest, CalendarOfUnknownParticipantIsNotFound) {
   absl::StatusOr<v1::GetCalendarResponse> calendar =
       Calendar("ghost", Rome(3, 10, 0), Rome(3, 11, 0));
   EXPECT_EQ(calendar.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(Reason(calendar.status()), "NOT_FOUND");
+  EXPECT_EQ(ErrorReason(calendar.status()), "NOT_FOUND");
 }
 
 TEST_F(CalendarReaderTest, CalendarOfMalformedNameIsInvalidNamingParticipant) {

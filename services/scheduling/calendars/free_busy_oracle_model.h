@@ -19,6 +19,7 @@
 #include "common/calendar/time_span.h"
 #include "salesmeet/participant/v1/participant.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
+#include "services/scheduling/calendars/seeded_random.h"
 #include "services/scheduling/scheduling_test_fixture.h"
 
 namespace salesmeet::scheduling {
@@ -48,22 +49,6 @@ inline constexpr int kBaseDays[][3] = {
 
 inline constexpr const char* kReasons[] = {"", "Annual leave", "Sick",
                                            "Conference"};
-
-class Random {
- public:
-  explicit Random(uint32_t seed) : engine_(seed) {}
-  int Int(int lo, int hi) {  // Inclusive.
-    return std::uniform_int_distribution<int>(lo, hi)(engine_);
-  }
-  bool Chance(int percent) { return Int(1, 100) <= percent; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[Int(0, static_cast<int>(v.size()) - 1)];
-  }
-
- private:
-  std::mt19937 engine_;
-};
 
 inline absl::TimeZone Zone(const std::string& name) {
   absl::TimeZone zone;
@@ -144,7 +129,8 @@ inline google::type::TimeOfDay TimeOfDayAt(int minute) {
 
 // Non-overlapping blocks per day, in quarter hours, often touching midnight
 // so that days join up across it.
-inline std::vector<Block> RandomWeek(Random& rng, const std::string& zone) {
+inline std::vector<Block> RandomWeek(SeededRandom& rng,
+                                     const std::string& zone) {
   std::vector<Block> blocks;
   const int shape = rng.Int(0, 5);
   if (shape == 0) {

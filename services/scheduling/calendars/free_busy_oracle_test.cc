@@ -59,14 +59,14 @@ class FreeBusyOracleTest : public SchedulingTest {
     SchedulingTest::TearDown();
   }
 
-  Organisation RandomOrganisation(Random& rng, int org);
-  void BookRandomMeeting(Random& rng, Organisation& o);
+  Organisation RandomOrganisation(SeededRandom& rng, int org);
+  void BookRandomMeeting(SeededRandom& rng, Organisation& o);
 
   std::unique_ptr<StoreCalendarSource> source_;
   std::unique_ptr<CalendarReader> calendars_;
 };
 
-Organisation FreeBusyOracleTest::RandomOrganisation(Random& rng, int org) {
+Organisation FreeBusyOracleTest::RandomOrganisation(SeededRandom& rng, int org) {
   Organisation o;
   const auto& ymd = kBaseDays[rng.Int(0, std::size(kBaseDays) - 1)];
   o.base = absl::FromCivil(absl::CivilDay(ymd[0], ymd[1], ymd[2]),
@@ -120,7 +120,7 @@ Organisation FreeBusyOracleTest::RandomOrganisation(Random& rng, int org) {
   return o;
 }
 
-void FreeBusyOracleTest::BookRandomMeeting(Random& rng, Organisation& o) {
+void FreeBusyOracleTest::BookRandomMeeting(SeededRandom& rng, Organisation& o) {
   Booked b;
   // Attendees: the organizer first, then others, some optional.
   std::vector<int> order(o.people.size());
@@ -388,7 +388,7 @@ void ExpectMergedAndClipped(const std::vector<TimeSpan>& spans, TimeSpan window,
 }
 
 TEST_F(FreeBusyOracleTest, AgreesWithMinuteByMinuteReference) {
-  Random rng(20260301);
+  SeededRandom rng(20260301);
   int queries = 0, answers = 0, labelled = 0, busy_spans = 0,
       unavailable_spans = 0;
   for (int org = 0; org < 40; ++org) {

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/field_checks.h"
+#include "services/scheduling/calendars/seeded_random.h"
 #include "services/scheduling/calendars/slot_finder.h"
 
 namespace salesmeet::scheduling {
@@ -40,18 +41,6 @@ struct Block {
   int end_minute;
 };
 
-class Random {
- public:
-  explicit Random(uint32_t seed) : engine_(seed) {}
-  int Int(int lo, int hi) {  // Inclusive.
-    return std::uniform_int_distribution<int>(lo, hi)(engine_);
-  }
-  bool Chance(int percent) { return Int(1, 100) <= percent; }
-
- private:
-  std::mt19937 engine_;
-};
-
 google::type::TimeOfDay Clock(int minute) {
   google::type::TimeOfDay t;
   t.set_hours(minute / 60);
@@ -59,7 +48,7 @@ google::type::TimeOfDay Clock(int minute) {
   return t;
 }
 
-std::vector<Block> RandomWeek(Random& rng) {
+std::vector<Block> RandomWeek(SeededRandom& rng) {
   std::vector<Block> blocks;
   switch (rng.Int(0, 3)) {
     case 0:  // Office hours.
@@ -106,7 +95,7 @@ struct Case {
   std::vector<std::vector<Block>> weeks;
 };
 
-Case RandomCase(Random& rng) {
+Case RandomCase(SeededRandom& rng) {
   Case c;
   SlotSearch& s = c.query.search;
   c.query.organizer_time_zone = kZones[rng.Int(0, std::size(kZones) - 1)];
@@ -355,7 +344,7 @@ std::map<std::pair<std::string, int>, int> CountsOf(
 }
 
 TEST(SlotFinderOracleTest, AgreesWithMinuteByMinuteReference) {
-  Random rng(20250114);
+  SeededRandom rng(20250114);
   for (int n = 0; n < 3000; ++n) {
     const Case c = RandomCase(rng);
     SCOPED_TRACE(
