@@ -5,6 +5,7 @@
 // on. Tests only.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/errors.h"
@@ -18,6 +19,16 @@ inline std::string FirstBadField(const absl::Status& status) {
     return "";
   }
   return bad.field_violations(0).field();
+}
+
+// Every field a BadRequest names, in order.
+inline std::vector<std::string> BadFields(const absl::Status& status) {
+  google::rpc::BadRequest bad;
+  std::vector<std::string> fields;
+  if (GetBadRequest(status, &bad)) {
+    for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+  }
+  return fields;
 }
 
 // The ErrorInfo reason, or "" when there is none.

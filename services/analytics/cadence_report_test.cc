@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error_test_support.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 #include "services/analytics/report_test_fixture.h"
@@ -24,15 +25,6 @@ using testing::Put;
 
 absl::Time Day(int month, int day, int hour = 10) {
   return At("UTC", 2027, month, day, hour);
-}
-
-std::vector<std::string> BadFields(const absl::Status& status) {
-  google::rpc::BadRequest bad;
-  std::vector<std::string> fields;
-  if (GetBadRequest(status, &bad)) {
-    for (const auto& v : bad.field_violations()) fields.push_back(v.field());
-  }
-  return fields;
 }
 
 // Judged on 1 June 2027 12:00 (the fixture's now, before the range ends),

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error_test_support.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 #include "services/analytics/report_test_fixture.h"
@@ -25,15 +26,6 @@ using testing::Series;
 
 absl::Duration D(const google::protobuf::Duration& d) {
   return ToAbslDuration(d);
-}
-
-std::vector<std::string> BadFields(const absl::Status& status) {
-  google::rpc::BadRequest bad;
-  std::vector<std::string> fields;
-  if (GetBadRequest(status, &bad)) {
-    for (const auto& v : bad.field_violations()) fields.push_back(v.field());
-  }
-  return fields;
 }
 
 class LoadReportTest : public testing::ReportTest {

@@ -40,6 +40,7 @@
 #include "salesmeet/participant/v1/participant_service.grpc.pb.h"
 #include "services/scheduling/booking/attendee_records.h"
 #include "services/scheduling/store/sqlite_meeting_store.h"
+#include "tests/bench/bench_checks.h"
 #include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/service_process.h"
@@ -63,22 +64,6 @@ struct Options {
   int changes = 100000;
   int samples = 30;
 };
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "analytics_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void Check(const std::string& what, const grpc::Status& status) {
-  if (!status.ok()) {
-    Fail(absl::StrCat(what, " failed: ", status.error_code(), " ",
-                      status.error_message()));
-  }
-}
-
-void Check(const std::string& what, const absl::Status& status) {
-  if (!status.ok()) Fail(absl::StrCat(what, ": ", status.ToString()));
-}
 
 void SetDeadline(grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() +

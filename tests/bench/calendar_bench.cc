@@ -51,6 +51,7 @@
 #include "salesmeet/scheduling/v1/scheduling_service.grpc.pb.h"
 #include "services/scheduling/booking/attendee_records.h"
 #include "services/scheduling/store/sqlite_meeting_store.h"
+#include "tests/bench/bench_checks.h"
 #include "tests/bench/bench_org.h"
 #include "tests/bench/latency.h"
 #include "tests/bench/redis_server.h"
@@ -77,22 +78,6 @@ struct Options {
   double throughput_seconds = 2;
   bool scaling = true;
 };
-
-[[noreturn]] void Fail(const std::string& what) {
-  std::fprintf(stderr, "calendar_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void Check(const std::string& what, const grpc::Status& status) {
-  if (!status.ok()) {
-    Fail(absl::StrCat(what, " failed: ", status.error_code(), " ",
-                      status.error_message()));
-  }
-}
-
-void Check(const std::string& what, const absl::Status& status) {
-  if (!status.ok()) Fail(absl::StrCat(what, ": ", status.ToString()));
-}
 
 std::chrono::system_clock::time_point Deadline() {
   return std::chrono::system_clock::now() + std::chrono::seconds(30);
