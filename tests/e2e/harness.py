@@ -53,6 +53,12 @@ READY_TIMEOUT = 20.0
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
+# The ErrorInfo domain of every error a salesmeet service raises itself.
+DOMAIN = "salesmeet.dev"
+# Raised by gRPC itself rather than by a service, so without its details.
+TRANSPORT_CODES = {grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.UNAVAILABLE,
+                   grpc.StatusCode.CANCELLED, grpc.StatusCode.DEADLINE_EXCEEDED}
+
 # "Now" is pinned, so that no outcome depends on the day the suite runs:
 # every service a test starts gets --testing_now, read off now() as it
 # starts, and tests ask now() instead of the wall clock. Both then run on
@@ -583,4 +589,9 @@ class ServiceTestCase(unittest.TestCase):
             self.fail(f"expected {code.name}, but the call succeeded: "
                       f"{_one_line(response)}")
         self.assertEqual(error.code, code, str(error))
+        if code not in TRANSPORT_CODES:
+            # Every error the service itself raises carries an ErrorInfo in
+            # the salesmeet.dev domain.
+            self.assertIsNotNone(error.error_info, f"no ErrorInfo in {error}")
+            self.assertEqual(error.error_info.domain, DOMAIN, str(error))
         return error

@@ -46,7 +46,7 @@ from google.protobuf import json_format
 import grpcurl_cli
 import grpcurl_replay
 import harness
-from harness import RPC_TIMEOUT
+from harness import DOMAIN, RPC_TIMEOUT
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 README = pathlib.Path(__file__).resolve().parent / ".." / ".." / "README.md"
@@ -65,7 +65,6 @@ ERRORS_SECTION = "Errors"
 # compose suite, freshly seeded: scripts/deploy_check.sh); nothing is
 # started.
 LIVE = os.environ.get("SALESMEET_README_LIVE") == "1"
-DOMAIN = "salesmeet.dev"
 
 OK = grpc.StatusCode.OK
 INVALID_ARGUMENT = grpc.StatusCode.INVALID_ARGUMENT
