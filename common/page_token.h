@@ -18,6 +18,20 @@
 
 namespace salesmeet {
 
+// Where a service keeps the key its page tokens are signed with when none
+// is configured: in its database, created on first use, so every process
+// on that database signs and checks tokens alike. Every store interface is
+// one.
+class PageTokenSecretStore {
+ public:
+  PageTokenSecretStore() = default;
+  PageTokenSecretStore(const PageTokenSecretStore&) = delete;
+  PageTokenSecretStore& operator=(const PageTokenSecretStore&) = delete;
+  virtual ~PageTokenSecretStore() = default;
+
+  virtual absl::StatusOr<std::string> PageTokenSecret() = 0;
+};
+
 class PageTokenCodec {
  public:
   // `secret` keys the HMAC; replicas that share a database must share it.

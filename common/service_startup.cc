@@ -25,11 +25,10 @@ absl::StatusOr<std::string> SqliteFileFromDbUrl(absl::string_view url,
   return SqlitePathFromUrl(url);
 }
 
-absl::StatusOr<std::string> PageTokenKey(
-    const std::string& configured,
-    absl::FunctionRef<absl::StatusOr<std::string>()> stored) {
+absl::StatusOr<std::string> PageTokenKey(const std::string& configured,
+                                         PageTokenSecretStore& stored) {
   if (!configured.empty()) return configured;
-  return stored();
+  return stored.PageTokenSecret();
 }
 
 }  // namespace salesmeet

@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/page_token.h"
 
 namespace salesmeet {
 
@@ -23,9 +23,8 @@ absl::StatusOr<std::string> SqliteFileFromDbUrl(absl::string_view url,
 
 // The page-token key: `configured` when set, otherwise the one the
 // database keeps for every process that uses it.
-absl::StatusOr<std::string> PageTokenKey(
-    const std::string& configured,
-    absl::FunctionRef<absl::StatusOr<std::string>()> stored);
+absl::StatusOr<std::string> PageTokenKey(const std::string& configured,
+                                         PageTokenSecretStore& stored);
 
 }  // namespace salesmeet
 

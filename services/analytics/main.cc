@@ -63,8 +63,7 @@ int Main() {
       SqliteProjectionStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));
   if (!store.ok()) return Fail("cannot open the database", store.status());
   absl::StatusOr<std::string> secret =
-      PageTokenKey(absl::GetFlag(FLAGS_page_token_secret),
-                   [&store] { return (*store)->PageTokenSecret(); });
+      PageTokenKey(absl::GetFlag(FLAGS_page_token_secret), **store);
   if (!secret.ok()) {
     return Fail("cannot read the page token key", secret.status());
   }

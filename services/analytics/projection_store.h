@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/page_token.h"
 #include "salesmeet/scheduling/v1/change.pb.h"
 #include "salesmeet/scheduling/v1/policy.pb.h"
 
@@ -29,11 +30,8 @@ struct FeedPosition {
   absl::Time applied_commit_time = absl::InfinitePast();
 };
 
-class ProjectionStore {
+class ProjectionStore : public PageTokenSecretStore {
  public:
-  ProjectionStore() = default;
-  ProjectionStore(const ProjectionStore&) = delete;
-  ProjectionStore& operator=(const ProjectionStore&) = delete;
   virtual ~ProjectionStore() = default;
 
   // Calls `visit` with every stored meeting, then returns the position they

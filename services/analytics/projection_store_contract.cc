@@ -157,5 +157,13 @@ TEST_P(ProjectionStoreContractTest, ThereIsNoPolicyUntilOneIsSaved) {
   EXPECT_TRUE(store().Ping().ok());
 }
 
+TEST_P(ProjectionStoreContractTest, KeepsOnePageTokenSecretAcrossARestart) {
+  absl::StatusOr<std::string> secret = store().PageTokenSecret();
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  EXPECT_FALSE(secret->empty());
+  Reopen();
+  EXPECT_EQ(*store().PageTokenSecret(), *secret);
+}
+
 }  // namespace
 }  // namespace salesmeet::analytics

@@ -25,7 +25,7 @@ class SqliteProjectionStore : public ProjectionStore {
   absl::Status Ping() override { return db_->Ping(); }
 
   // The page token key kept in the database (see LoadOrCreateSecret).
-  absl::StatusOr<std::string> PageTokenSecret() {
+  absl::StatusOr<std::string> PageTokenSecret() override {
     return db_->LoadOrCreateSecret("page_token_key");
   }
 

@@ -60,14 +60,12 @@ int Main() {
   ObservedParticipantStore store(*std::move(backend), runner.metrics(),
                                  absl::GetFlag(FLAGS_testing_store_delay));
 
-  std::string secret = absl::GetFlag(FLAGS_page_token_secret);
-  if (secret.empty()) {
-    absl::StatusOr<std::string> stored = store.PageTokenSecret();
-    if (!stored.ok())
-      return Fail("cannot read the page token key", stored.status());
-    secret = *stored;
+  absl::StatusOr<std::string> secret =
+      PageTokenKey(absl::GetFlag(FLAGS_page_token_secret), store);
+  if (!secret.ok()) {
+    return Fail("cannot read the page token key", secret.status());
   }
-  PageTokenCodec tokens(secret, absl::Hours(24));
+  PageTokenCodec tokens(*secret, absl::Hours(24));
   absl::StatusOr<Clock> clock = ClockFromFlags();
   if (!clock.ok()) return Fail("bad --testing_now", clock.status());
   ParticipantDirectory people(store, tokens, *clock);

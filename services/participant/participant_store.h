@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/page_token.h"
 #include "salesmeet/participant/v1/participant.pb.h"
 
 namespace salesmeet::participant {
@@ -80,11 +81,8 @@ class ParticipantTransaction {
 using TransactionBody =
     absl::FunctionRef<absl::Status(ParticipantTransaction&)>;
 
-class ParticipantStore {
+class ParticipantStore : public PageTokenSecretStore {
  public:
-  ParticipantStore() = default;
-  ParticipantStore(const ParticipantStore&) = delete;
-  ParticipantStore& operator=(const ParticipantStore&) = delete;
   virtual ~ParticipantStore() = default;
 
   // Runs `body` in a consistent read-only snapshot.
@@ -94,8 +92,6 @@ class ParticipantStore {
   virtual absl::Status Write(TransactionBody body) = 0;
   // OK while the database answers; drives the health service.
   virtual absl::Status Ping() = 0;
-  // A secret shared by every process using this database.
-  virtual absl::StatusOr<std::string> PageTokenSecret() = 0;
 };
 
 }  // namespace salesmeet::participant

@@ -86,8 +86,7 @@ int Main() {
   ObservedMeetingStore store(*std::move(backend), runner.metrics(),
                              absl::GetFlag(FLAGS_testing_store_delay));
   absl::StatusOr<std::string> secret =
-      PageTokenKey(absl::GetFlag(FLAGS_page_token_secret),
-                   [&store] { return store.PageTokenSecret(); });
+      PageTokenKey(absl::GetFlag(FLAGS_page_token_secret), store);
   if (!secret.ok()) {
     return Fail("cannot read the page token key", secret.status());
   }

@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/calendar/occurrences.h"
+#include "common/page_token.h"
 #include "salesmeet/scheduling/v1/change.pb.h"
 #include "salesmeet/scheduling/v1/meeting.pb.h"
 #include "salesmeet/scheduling/v1/policy.pb.h"
@@ -84,11 +85,8 @@ class MeetingTransaction {
 using MeetingTransactionBody =
     absl::FunctionRef<absl::Status(MeetingTransaction&)>;
 
-class MeetingStore {
+class MeetingStore : public PageTokenSecretStore {
  public:
-  MeetingStore() = default;
-  MeetingStore(const MeetingStore&) = delete;
-  MeetingStore& operator=(const MeetingStore&) = delete;
   virtual ~MeetingStore() = default;
 
   // Runs `body` in a consistent read-only snapshot.
@@ -105,7 +103,6 @@ class MeetingStore {
   virtual absl::StatusOr<int64_t> HeadSequence() = 0;
 
   virtual absl::Status Ping() = 0;
-  virtual absl::StatusOr<std::string> PageTokenSecret() = 0;
 };
 
 }  // namespace salesmeet::scheduling
