@@ -66,7 +66,8 @@ class FreeBusyOracleTest : public SchedulingTest {
   std::unique_ptr<CalendarReader> calendars_;
 };
 
-Organisation FreeBusyOracleTest::RandomOrganisation(SeededRandom& rng, int org) {
+Organisation FreeBusyOracleTest::RandomOrganisation(SeededRandom& rng,
+                                                    int org) {
   Organisation o;
   const auto& ymd = kBaseDays[rng.Int(0, std::size(kBaseDays) - 1)];
   o.base = absl::FromCivil(absl::CivilDay(ymd[0], ymd[1], ymd[2]),
