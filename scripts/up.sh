@@ -15,6 +15,21 @@
 #   SALESMEET_STOP_TIMEOUT   seconds a stop may take before kill (default: 30)
 #   SALESMEET_SKIP_BUILD     1: use the binaries already built (tests do)
 set -euo pipefail
+
+# A script started in the background of another non-interactive shell
+# inherits SIGINT ignored, and bash cannot trap a signal ignored at entry.
+# Start again once with the default handling, so that SIGINT stops
+# everything here too.
+sigint_ignored() {
+  local mask
+  mask=$(awk '/^SigIgn:/ {print $2}' /proc/$$/status 2>/dev/null) || return 1
+  [[ -n "$mask" ]] && (((16#$mask & 2) != 0))
+}
+if [[ -z "${SALESMEET_UP_RESTARTED:-}" ]] && sigint_ignored; then
+  SALESMEET_UP_RESTARTED=1 exec env --default-signal=INT,HUP,TERM \
+    "$BASH" "${BASH_SOURCE[0]}" "$@"
+fi
+
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -41,7 +56,7 @@ SERVICES=(
 # take SALESMEET_<FLAG> from the environment).
 OWN_SETTINGS=(SALESMEET_DATA_DIR SALESMEET_BUILD_DIR SALESMEET_REDIS_PORT
   SALESMEET_GRPC_PORTS SALESMEET_METRICS_PORTS SALESMEET_STOP_TIMEOUT
-  SALESMEET_SKIP_BUILD)
+  SALESMEET_SKIP_BUILD SALESMEET_UP_RESTARTED)
 
 # What this script started, in order: names and process ids; and the step
 # it is waiting for (a health wait, the seed), stopped first on a signal.

@@ -49,7 +49,7 @@ class UpScript:
     """One run of scripts/up.sh, in its own process group as a terminal
     would start it."""
 
-    def __init__(self, workdir, extra_env=None):
+    def __init__(self, workdir, extra_env=None, sigint_ignored=False):
         self.data_dir = os.path.join(workdir, "data")
         self.output_path = os.path.join(workdir, "up.log")
         ports = [harness.free_port() for _ in range(7)]
@@ -74,7 +74,10 @@ class UpScript:
         self.process = subprocess.Popen(
             ["bash", str(UP_SCRIPT)], stdin=subprocess.DEVNULL,
             stdout=self.output, stderr=subprocess.STDOUT, env=env,
-            start_new_session=True)
+            start_new_session=True,
+            # As `scripts/up.sh &` from another script starts it.
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            if sigint_ignored else None)
 
     def printed(self):
         with open(self.output_path) as f:
@@ -126,10 +129,10 @@ class UpScript:
 
 class UpScriptStopsEverythingTest(unittest.TestCase):
 
-    def start_up(self, **extra_env):
+    def start_up(self, sigint_ignored=False, **extra_env):
         workdir = tempfile.TemporaryDirectory(prefix="salesmeet-up-")
         self.addCleanup(workdir.cleanup)
-        up = UpScript(workdir.name, extra_env)
+        up = UpScript(workdir.name, extra_env, sigint_ignored)
         self.addCleanup(up.kill_everything)
         up.wait_running()
         started = up.started()
@@ -156,6 +159,13 @@ class UpScriptStopsEverythingTest(unittest.TestCase):
         up, started = self.start_up()
         # Ctrl-C signals the terminal's foreground process group.
         os.killpg(up.process.pid, signal.SIGINT)
+        self.assert_all_stopped(up, started, 0)
+
+    def test_sigint_stops_it_even_when_started_with_sigint_ignored(self):
+        # A shell's background job starts with SIGINT ignored, which bash
+        # cannot trap; up.sh restarts itself with the default handling.
+        up, started = self.start_up(sigint_ignored=True)
+        up.process.send_signal(signal.SIGINT)
         self.assert_all_stopped(up, started, 0)
 
     def test_a_service_stuck_in_its_drain_is_killed_after_the_stop_timeout(self):
