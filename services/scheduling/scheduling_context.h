@@ -1,9 +1,10 @@
 #ifndef SALESMEET_SERVICES_SCHEDULING_SCHEDULING_CONTEXT_H_
 #define SALESMEET_SERVICES_SCHEDULING_SCHEDULING_CONTEXT_H_
 
-// What the scheduling components share: the store, the participant
-// directory, the feed notifier, page tokens, the clock, and who hears of
-// calendar changes.
+// How the service is wired: main fills a SchedulingContext (store,
+// participant lookups, feed, page tokens, clock, calendar cache) and the gRPC
+// adapter hands each component only the parts it uses. Also who hears of a
+// committed write (CommitListeners).
 
 #include <functional>
 #include <string>
@@ -34,6 +35,15 @@ class CalendarInvalidator {
       const std::vector<std::string>& participants) = 0;
 };
 
+// Who hears of a committed meeting write: the change feed's watchers, and
+// the calendar cache (null: no cache).
+struct CommitListeners {
+  ChangeNotifier& feed;
+  CalendarInvalidator* calendars_changed = nullptr;
+};
+
+// How main wires the service's components; each is constructed with the
+// parts of it that it uses.
 struct SchedulingContext {
   MeetingStore& store;
   // Asked by every write, so bookings are judged on current records.
@@ -50,6 +60,7 @@ struct SchedulingContext {
   ParticipantLookup& CalendarPeople() const {
     return calendar_people != nullptr ? *calendar_people : people;
   }
+  CommitListeners Listeners() const { return {feed, calendars_changed}; }
 };
 
 }  // namespace salesmeet::scheduling

@@ -55,9 +55,12 @@ class SchedulingTest : public ::testing::Test {
     feed_ = std::make_unique<ChangeNotifier>(0);
     context_ = std::make_unique<SchedulingContext>(SchedulingContext{
         *store_, people_, *feed_, tokens_, [this] { return now_; }});
-    booker_ = std::make_unique<MeetingBooker>(*context_);
-    lifecycle_ = std::make_unique<MeetingLifecycle>(*context_);
-    reader_ = std::make_unique<MeetingReader>(*context_);
+    booker_ = std::make_unique<MeetingBooker>(
+        *store_, people_, context_->Listeners(), context_->clock);
+    lifecycle_ = std::make_unique<MeetingLifecycle>(
+        *store_, context_->Listeners(), context_->clock);
+    reader_ =
+        std::make_unique<MeetingReader>(*store_, tokens_, context_->clock);
 
     people_.PutTeam("teams/emea");
     people_.PutTeam("teams/product");

@@ -22,12 +22,14 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   // `calendars` must outlive the service.
   SchedulingServiceImpl(SchedulingContext context, CalendarSource& calendars)
       : context_(context),
-        booker_(context),
-        lifecycle_(context),
-        reader_(context),
-        calendar_reader_(context, calendars),
-        slot_searcher_(context, calendars),
-        policy_(context) {}
+        booker_(context.store, context.people, context.Listeners(),
+                context.clock),
+        lifecycle_(context.store, context.Listeners(), context.clock),
+        reader_(context.store, context.tokens, context.clock),
+        calendar_reader_(context.CalendarPeople(), calendars),
+        slot_searcher_(context.store, context.CalendarPeople(), calendars,
+                       context.clock),
+        policy_(context.store, context.people, context.clock) {}
 
   grpc::Status CreateMeeting(grpc::ServerContext* context,
                              const v1::CreateMeetingRequest* request,

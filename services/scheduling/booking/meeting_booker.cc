@@ -213,15 +213,14 @@ absl::StatusOr<v1::Verdict> MeetingBooker::JudgeAndCommit(
     verdict = std::move(judgement.verdict);
     return absl::OkStatus();
   };
-  RETURN_IF_ERROR(validate_only ? context_.store.Read(judge)
-                                : context_.store.Write(judge));
-  AnnounceCommitted(context_, saved);
+  RETURN_IF_ERROR(validate_only ? store_.Read(judge) : store_.Write(judge));
+  AnnounceCommitted(listeners_, saved);
   return verdict;
 }
 
 absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
     const v1::CreateMeetingRequest& request, const CallScope& rpc) {
-  const absl::Time now = context_.clock();
+  const absl::Time now = clock_();
   FieldErrors errors;
   CheckRequestId(request.request_id(), "request_id", errors);
   RETURN_IF_ERROR(errors.ToStatus());
@@ -232,14 +231,13 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
   const std::string fingerprint = Fingerprint(request);
   if (!request.request_id().empty() && !request.validate_only()) {
     std::optional<v1::CreateMeetingResponse> replayed;
-    RETURN_IF_ERROR(
-        context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
-          ASSIGN_OR_RETURN(replayed, Replay(tx, request_key, fingerprint));
-          return absl::OkStatus();
-        }));
+    RETURN_IF_ERROR(store_.Read([&](MeetingTransaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(replayed, Replay(tx, request_key, fingerprint));
+      return absl::OkStatus();
+    }));
     if (replayed.has_value()) return *std::move(replayed);
   }
-  ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, ReadPolicy(context_.store));
+  ASSIGN_OR_RETURN(v1::SchedulingPolicy policy, ReadPolicy(store_));
   const absl::Duration horizon = PolicyHorizon(policy);
   if (!request.meeting_id().empty() &&
       !IsValidResourceId(request.meeting_id())) {
@@ -264,7 +262,7 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
         &meeting, meeting.GetDescriptor()->FindFieldByName(field));
   }
   ASSIGN_OR_RETURN(ParticipantsByName people,
-                   LookUpAttendees(context_.people, meeting, nullptr, rpc));
+                   LookUpAttendees(people_, meeting, nullptr, rpc));
   RETURN_IF_ERROR(BookAttendees(meeting, nullptr, people, now));
   ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now + horizon));
   meeting.set_state(v1::SCHEDULED);
@@ -284,61 +282,58 @@ absl::StatusOr<v1::CreateMeetingResponse> MeetingBooker::Create(
 
   v1::CreateMeetingResponse response;
   if (request.validate_only()) {
-    RETURN_IF_ERROR(
-        context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
-          if (!request.meeting_id().empty()) {
-            RETURN_IF_ERROR(CheckMeetingIdFree(
-                tx, absl::StrCat("meetings/", request.meeting_id())));
-          }
-          ASSIGN_OR_RETURN(Judgement judgement,
-                           JudgeProposal(tx, policy, proposal));
-          *response.mutable_meeting() = meeting;
-          *response.mutable_verdict() = std::move(judgement.verdict);
-          return absl::OkStatus();
-        }));
+    RETURN_IF_ERROR(store_.Read([&](MeetingTransaction& tx) -> absl::Status {
+      if (!request.meeting_id().empty()) {
+        RETURN_IF_ERROR(CheckMeetingIdFree(
+            tx, absl::StrCat("meetings/", request.meeting_id())));
+      }
+      ASSIGN_OR_RETURN(Judgement judgement,
+                       JudgeProposal(tx, policy, proposal));
+      *response.mutable_meeting() = meeting;
+      *response.mutable_verdict() = std::move(judgement.verdict);
+      return absl::OkStatus();
+    }));
     return response;
   }
 
   SavedChange saved;
-  RETURN_IF_ERROR(
-      context_.store.Write([&](MeetingTransaction& tx) -> absl::Status {
-        saved = {};  // A replay below committed nothing new.
-        if (!request.request_id().empty()) {
-          ASSIGN_OR_RETURN(std::optional<v1::CreateMeetingResponse> replayed,
-                           Replay(tx, request_key, fingerprint));
-          if (replayed.has_value()) {
-            response = *std::move(replayed);
-            return absl::OkStatus();
-          }
-        }
-        RETURN_IF_ERROR(CheckMeetingIdFree(tx, meeting.name()));
-        // The policy may have changed since it was read for validation.
-        ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
-        ASSIGN_OR_RETURN(Judgement judgement,
-                         JudgeProposal(tx, policy, proposal));
-        RETURN_IF_ERROR(RefusalOf(judgement));
-        ASSIGN_OR_RETURN(saved, SaveWithChange(tx, meeting, series,
-                                               v1::MEETING_CREATED, now));
-        *response.mutable_meeting() = meeting;
-        *response.mutable_verdict() = std::move(judgement.verdict);
-        if (request.request_id().empty()) return absl::OkStatus();
-        return tx.PutCreateRequest(
-            request_key, {fingerprint, response.SerializeAsString()}, now);
-      }));
-  AnnounceCommitted(context_, saved);
+  RETURN_IF_ERROR(store_.Write([&](MeetingTransaction& tx) -> absl::Status {
+    saved = {};  // A replay below committed nothing new.
+    if (!request.request_id().empty()) {
+      ASSIGN_OR_RETURN(std::optional<v1::CreateMeetingResponse> replayed,
+                       Replay(tx, request_key, fingerprint));
+      if (replayed.has_value()) {
+        response = *std::move(replayed);
+        return absl::OkStatus();
+      }
+    }
+    RETURN_IF_ERROR(CheckMeetingIdFree(tx, meeting.name()));
+    // The policy may have changed since it was read for validation.
+    ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
+    ASSIGN_OR_RETURN(Judgement judgement, JudgeProposal(tx, policy, proposal));
+    RETURN_IF_ERROR(RefusalOf(judgement));
+    ASSIGN_OR_RETURN(
+        saved, SaveWithChange(tx, meeting, series, v1::MEETING_CREATED, now));
+    *response.mutable_meeting() = meeting;
+    *response.mutable_verdict() = std::move(judgement.verdict);
+    if (request.request_id().empty()) return absl::OkStatus();
+    return tx.PutCreateRequest(
+        request_key, {fingerprint, response.SerializeAsString()}, now);
+  }));
+  AnnounceCommitted(listeners_, saved);
   return response;
 }
 
 absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
     const v1::UpdateMeetingRequest& request, const CallScope& rpc) {
-  const absl::Time now = context_.clock();
+  const absl::Time now = clock_();
   const v1::Meeting& patch = request.meeting();
   RETURN_IF_ERROR(MeetingIdFrom(patch.name(), "meeting.name").status());
   ASSIGN_OR_RETURN(
       std::vector<std::string> paths,
       ResolveUpdateMask(request.update_mask(), patch, MeetingMaskRules()));
   ASSIGN_OR_RETURN(Snapshot read,
-                   ReadForWrite(context_.store, patch.name(), patch.etag()));
+                   ReadForWrite(store_, patch.name(), patch.etag()));
   const v1::Meeting& before = read.meeting;
   RETURN_IF_ERROR(RequireScheduled(before, "update"));
   const absl::Duration horizon = PolicyHorizon(read.policy);
@@ -354,7 +349,7 @@ absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
       after, now, same_start ? absl::InfiniteDuration() : horizon, errors);
   RETURN_IF_ERROR(errors.ToStatus());
   ASSIGN_OR_RETURN(ParticipantsByName people,
-                   LookUpAttendees(context_.people, after, &before, rpc));
+                   LookUpAttendees(people_, after, &before, rpc));
   RETURN_IF_ERROR(BookAttendees(after, &before, people, now));
   ASSIGN_OR_RETURN(Recurrence series, SeriesOf(after, now + horizon));
   const bool timing_changed = !SameTiming(before, after);
@@ -387,7 +382,7 @@ absl::StatusOr<v1::UpdateMeetingResponse> MeetingBooker::Update(
 
 absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
     const v1::MoveOccurrenceRequest& request, const CallScope& rpc) {
-  const absl::Time now = context_.clock();
+  const absl::Time now = clock_();
   RETURN_IF_ERROR(MeetingIdFrom(request.name(), "name").status());
   FieldErrors errors;
   absl::StatusOr<absl::Time> original =
@@ -403,8 +398,8 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
     return InvalidFieldError("end_time",
                              "must be 5 minutes to 24 hours after start_time");
   }
-  ASSIGN_OR_RETURN(Snapshot read, ReadForWrite(context_.store, request.name(),
-                                               request.etag()));
+  ASSIGN_OR_RETURN(Snapshot read,
+                   ReadForWrite(store_, request.name(), request.etag()));
   const v1::Meeting& before = read.meeting;
   RETURN_IF_ERROR(RequireScheduled(before, "move an occurrence of"));
   const absl::Duration horizon = PolicyHorizon(read.policy);
@@ -433,7 +428,7 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
         "start_time", "would overlap another occurrence of the same series");
   }
   ASSIGN_OR_RETURN(ParticipantsByName people,
-                   LookUpAttendees(context_.people, after, nullptr, rpc));
+                   LookUpAttendees(people_, after, nullptr, rpc));
 
   const WriteProposal proposal = OccurrenceProposal(
       before, after, series, people, *original, {*start, *end}, now, horizon,
@@ -450,13 +445,13 @@ absl::StatusOr<v1::MoveOccurrenceResponse> MeetingBooker::MoveOccurrence(
 
 absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
     const v1::RestoreOccurrenceRequest& request, const CallScope& rpc) {
-  const absl::Time now = context_.clock();
+  const absl::Time now = clock_();
   RETURN_IF_ERROR(MeetingIdFrom(request.name(), "name").status());
   ASSIGN_OR_RETURN(
       absl::Time original,
       RequiredTime(request.original_start_time(), "original_start_time"));
-  ASSIGN_OR_RETURN(Snapshot read, ReadForWrite(context_.store, request.name(),
-                                               request.etag()));
+  ASSIGN_OR_RETURN(Snapshot read,
+                   ReadForWrite(store_, request.name(), request.etag()));
   const v1::Meeting& before = read.meeting;
   RETURN_IF_ERROR(RequireScheduled(before, "restore an occurrence of"));
   const absl::Duration horizon = PolicyHorizon(read.policy);
@@ -483,7 +478,7 @@ absl::StatusOr<v1::RestoreOccurrenceResponse> MeetingBooker::RestoreOccurrence(
                       "the rule puts this one; move that one first");
   }
   ASSIGN_OR_RETURN(ParticipantsByName people,
-                   LookUpAttendees(context_.people, after, nullptr, rpc));
+                   LookUpAttendees(people_, after, nullptr, rpc));
 
   const WriteProposal proposal =
       OccurrenceProposal(before, after, series, people, original,

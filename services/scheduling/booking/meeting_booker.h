@@ -20,7 +20,12 @@ namespace salesmeet::scheduling {
 
 class MeetingBooker {
  public:
-  explicit MeetingBooker(SchedulingContext context) : context_(context) {}
+  MeetingBooker(MeetingStore& store, ParticipantLookup& people,
+                CommitListeners listeners, Clock clock)
+      : store_(store),
+        people_(people),
+        listeners_(listeners),
+        clock_(std::move(clock)) {}
 
   // `rpc` (may be null) is the incoming call: its deadline bounds the calls
   // to the participant service.
@@ -42,7 +47,10 @@ class MeetingBooker {
       const Recurrence& series, v1::MeetingChangeType type,
       std::optional<absl::Time> occurrence, bool validate_only, absl::Time now);
 
-  SchedulingContext context_;
+  MeetingStore& store_;
+  ParticipantLookup& people_;
+  const CommitListeners listeners_;
+  const Clock clock_;
 };
 
 }  // namespace salesmeet::scheduling

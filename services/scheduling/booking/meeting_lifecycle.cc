@@ -47,21 +47,19 @@ absl::StatusOr<v1::Meeting> MeetingLifecycle::Apply(
   RETURN_IF_ERROR(MeetingIdFrom(name, "name").status());
   v1::Meeting result;
   SavedChange saved;
-  RETURN_IF_ERROR(
-      context_.store.Write([&](MeetingTransaction& tx) -> absl::Status {
-        v1::Meeting meeting;
-        ASSIGN_OR_RETURN(meeting, LoadForWrite(tx, name, etag));
-        const absl::Time now = context_.clock();
-        Edit edit;
-        ASSIGN_OR_RETURN(edit, change(meeting, now));
-        ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now));
-        ASSIGN_OR_RETURN(saved,
-                         SaveWithChange(tx, meeting, series, edit.type, now,
-                                        edit.occurrence, edit.attendee));
-        result = std::move(meeting);
-        return absl::OkStatus();
-      }));
-  AnnounceCommitted(context_, saved);
+  RETURN_IF_ERROR(store_.Write([&](MeetingTransaction& tx) -> absl::Status {
+    v1::Meeting meeting;
+    ASSIGN_OR_RETURN(meeting, LoadForWrite(tx, name, etag));
+    const absl::Time now = clock_();
+    Edit edit;
+    ASSIGN_OR_RETURN(edit, change(meeting, now));
+    ASSIGN_OR_RETURN(Recurrence series, SeriesOf(meeting, now));
+    ASSIGN_OR_RETURN(saved, SaveWithChange(tx, meeting, series, edit.type, now,
+                                           edit.occurrence, edit.attendee));
+    result = std::move(meeting);
+    return absl::OkStatus();
+  }));
+  AnnounceCommitted(listeners_, saved);
   return result;
 }
 

@@ -15,7 +15,8 @@ namespace salesmeet::scheduling {
 
 class MeetingLifecycle {
  public:
-  explicit MeetingLifecycle(SchedulingContext context) : context_(context) {}
+  MeetingLifecycle(MeetingStore& store, CommitListeners listeners, Clock clock)
+      : store_(store), listeners_(listeners), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Meeting> Cancel(const v1::CancelMeetingRequest& request);
   absl::StatusOr<v1::Meeting> Complete(
@@ -41,7 +42,9 @@ class MeetingLifecycle {
       const std::function<absl::StatusOr<Edit>(v1::Meeting&, absl::Time)>&
           change);
 
-  SchedulingContext context_;
+  MeetingStore& store_;
+  const CommitListeners listeners_;
+  const Clock clock_;
 };
 
 }  // namespace salesmeet::scheduling

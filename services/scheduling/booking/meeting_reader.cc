@@ -101,11 +101,10 @@ absl::StatusOr<v1::Meeting> MeetingReader::Get(
     const v1::GetMeetingRequest& request) {
   ASSIGN_OR_RETURN(std::string id, MeetingIdFrom(request.name(), "name"));
   std::optional<v1::Meeting> found;
-  RETURN_IF_ERROR(
-      context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(found, tx.FindMeeting(id));
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(store_.Read([&](MeetingTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(found, tx.FindMeeting(id));
+    return absl::OkStatus();
+  }));
   if (!found.has_value())
     return ResourceNotFoundError(kMeetingType, request.name());
   return *std::move(found);
@@ -127,11 +126,11 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingReader::List(
       interval ? Cursor(interval->start,
                         absl::StrCat(absl::ToUnixMicros(interval->end)))
                : "");
-  const absl::Time now = context_.clock();
+  const absl::Time now = clock_();
   if (!request.page_token().empty()) {
-    ASSIGN_OR_RETURN(std::string cursor,
-                     context_.tokens.Decode(request.page_token(), kListScope,
-                                            canonical, now));
+    ASSIGN_OR_RETURN(
+        std::string cursor,
+        tokens_.Decode(request.page_token(), kListScope, canonical, now));
     ASSIGN_OR_RETURN(query.after, ParseCursor(cursor));
   }
   if (interval.has_value()) {
@@ -143,33 +142,29 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingReader::List(
   // are skipped, so a page may need several reads to fill.
   v1::ListMeetingsResponse response;
   bool more = false;
-  RETURN_IF_ERROR(
-      context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
-        query.limit = page_size + 1;
-        while (true) {
-          ASSIGN_OR_RETURN(std::vector<v1::Meeting> rows,
-                           tx.ListMeetings(query));
-          for (v1::Meeting& meeting : rows) {
-            query.after = std::make_pair(ToAbslTime(meeting.start_time()),
-                                         IdFromName(meeting.name()));
-            if (interval.has_value()) {
-              ASSIGN_OR_RETURN(Recurrence series, StoredSeriesOf(meeting));
-              if (ActiveOccurrences(meeting, series, *interval).empty())
-                continue;
-            }
-            if (response.meetings_size() == page_size) {
-              more = true;
-              return absl::OkStatus();
-            }
-            *response.add_meetings() = std::move(meeting);
-          }
-          if (static_cast<int>(rows.size()) < query.limit)
-            return absl::OkStatus();
+  RETURN_IF_ERROR(store_.Read([&](MeetingTransaction& tx) -> absl::Status {
+    query.limit = page_size + 1;
+    while (true) {
+      ASSIGN_OR_RETURN(std::vector<v1::Meeting> rows, tx.ListMeetings(query));
+      for (v1::Meeting& meeting : rows) {
+        query.after = std::make_pair(ToAbslTime(meeting.start_time()),
+                                     IdFromName(meeting.name()));
+        if (interval.has_value()) {
+          ASSIGN_OR_RETURN(Recurrence series, StoredSeriesOf(meeting));
+          if (ActiveOccurrences(meeting, series, *interval).empty()) continue;
         }
-      }));
+        if (response.meetings_size() == page_size) {
+          more = true;
+          return absl::OkStatus();
+        }
+        *response.add_meetings() = std::move(meeting);
+      }
+      if (static_cast<int>(rows.size()) < query.limit) return absl::OkStatus();
+    }
+  }));
   if (more) {
     const v1::Meeting& last = response.meetings(response.meetings_size() - 1);
-    response.set_next_page_token(context_.tokens.Encode(
+    response.set_next_page_token(tokens_.Encode(
         kListScope, canonical,
         Cursor(ToAbslTime(last.start_time()), IdFromName(last.name())), now));
   }
@@ -194,12 +189,12 @@ absl::StatusOr<v1::ListOccurrencesResponse> MeetingReader::ListOccurrences(
       request.name(), "|",
       Cursor(requested.start, absl::StrCat(absl::ToUnixMicros(requested.end))),
       "|", request.show_cancelled());
-  const absl::Time now = context_.clock();
+  const absl::Time now = clock_();
   std::optional<std::pair<absl::Time, absl::Time>> after;
   if (!request.page_token().empty()) {
     ASSIGN_OR_RETURN(std::string cursor,
-                     context_.tokens.Decode(request.page_token(),
-                                            kOccurrencesScope, canonical, now));
+                     tokens_.Decode(request.page_token(), kOccurrencesScope,
+                                    canonical, now));
     ASSIGN_OR_RETURN(auto parsed, ParseCursor(cursor));
     int64_t original = 0;
     if (!absl::SimpleAtoi(parsed.second, &original)) {
@@ -223,12 +218,12 @@ absl::StatusOr<v1::ListOccurrencesResponse> MeetingReader::ListOccurrences(
     if (response.occurrences_size() == page_size) {
       const v1::Occurrence& last =
           response.occurrences(response.occurrences_size() - 1);
-      response.set_next_page_token(context_.tokens.Encode(
-          kOccurrencesScope, canonical,
-          Cursor(ToAbslTime(last.start_time()),
-                 absl::StrCat(absl::ToUnixMicros(
-                     ToAbslTime(last.original_start_time())))),
-          now));
+      response.set_next_page_token(
+          tokens_.Encode(kOccurrencesScope, canonical,
+                         Cursor(ToAbslTime(last.start_time()),
+                                absl::StrCat(absl::ToUnixMicros(
+                                    ToAbslTime(last.original_start_time())))),
+                         now));
       break;
     }
     *response.add_occurrences() =

@@ -12,7 +12,8 @@ namespace salesmeet::scheduling {
 
 class MeetingReader {
  public:
-  explicit MeetingReader(SchedulingContext context) : context_(context) {}
+  MeetingReader(MeetingStore& store, const PageTokenCodec& tokens, Clock clock)
+      : store_(store), tokens_(tokens), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Meeting> Get(const v1::GetMeetingRequest& request);
   absl::StatusOr<v1::ListMeetingsResponse> List(
@@ -21,7 +22,9 @@ class MeetingReader {
       const v1::ListOccurrencesRequest& request);
 
  private:
-  SchedulingContext context_;
+  MeetingStore& store_;
+  const PageTokenCodec& tokens_;
+  const Clock clock_;
 };
 
 }  // namespace salesmeet::scheduling

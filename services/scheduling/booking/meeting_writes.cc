@@ -148,12 +148,12 @@ absl::StatusOr<SavedChange> SaveWithChange(
   return saved;
 }
 
-void AnnounceCommitted(const SchedulingContext& context,
+void AnnounceCommitted(const CommitListeners& listeners,
                        const SavedChange& saved) {
   if (saved.change.sequence() <= 0) return;
-  context.feed.Published(saved.change.sequence());
-  if (context.calendars_changed != nullptr) {
-    context.calendars_changed->CalendarsChanged(saved.touched);
+  listeners.feed.Published(saved.change.sequence());
+  if (listeners.calendars_changed != nullptr) {
+    listeners.calendars_changed->CalendarsChanged(saved.touched);
   }
 }
 

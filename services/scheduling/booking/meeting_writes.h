@@ -88,7 +88,7 @@ absl::StatusOr<SavedChange> SaveWithChange(
 // After a write committed: wakes the change feed's watchers and tells the
 // calendar cache whose calendars changed. Nothing for an empty `saved`
 // (a replayed or refused write).
-void AnnounceCommitted(const SchedulingContext& context,
+void AnnounceCommitted(const CommitListeners& listeners,
                        const SavedChange& saved);
 
 // An Occurrence message for one expanded occurrence.

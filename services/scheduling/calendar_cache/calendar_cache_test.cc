@@ -137,8 +137,10 @@ class CalendarCacheTest : public SchedulingTest {
     process_ = std::make_unique<CacheProcess>(*counting_, redis_.port());
     // The writers tell this process's cache, as main() wires them.
     context_->calendars_changed = process_->cache.get();
-    booker_ = std::make_unique<MeetingBooker>(*context_);
-    lifecycle_ = std::make_unique<MeetingLifecycle>(*context_);
+    booker_ = std::make_unique<MeetingBooker>(
+        *store_, people_, context_->Listeners(), context_->clock);
+    lifecycle_ = std::make_unique<MeetingLifecycle>(
+        *store_, context_->Listeners(), context_->clock);
   }
 
   void TearDown() override {
@@ -269,9 +271,8 @@ TEST_F(CalendarCacheTest, ARemovedAttendeesCachedCalendarDropsTheMeeting) {
 
 TEST_F(CalendarCacheTest, AWriteThroughAnotherProcessIsSeenHere) {
   CacheProcess other(*from_store_, redis_.port());
-  SchedulingContext context = *context_;
-  context.calendars_changed = other.cache.get();
-  MeetingBooker other_booker(context);
+  MeetingBooker other_booker(*store_, people_,
+                             {*feed_, other.cache.get()}, context_->clock);
   ASSERT_EQ(Entries("ada"), 0);  // Cached empty here.
   v1::CreateMeetingRequest request;
   *request.mutable_meeting() = Meeting(Rome(3, 3, 10));

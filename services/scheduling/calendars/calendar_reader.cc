@@ -111,9 +111,8 @@ absl::StatusOr<v1::GetCalendarResponse> CalendarReader::GetCalendar(
   std::future<absl::StatusOr<CalendarsByParticipant>> reading = std::async(
       std::launch::async,
       [&] { return calendars_.Calendars({request.participant()}, window); });
-  ASSIGN_OR_RETURN(
-      ParticipantsByName found,
-      context_.CalendarPeople().Lookup({request.participant()}, incoming));
+  ASSIGN_OR_RETURN(ParticipantsByName found,
+                   people_.Lookup({request.participant()}, incoming));
   ASSIGN_OR_RETURN(CalendarsByParticipant calendars, reading.get());
 
   v1::GetCalendarResponse response;
@@ -155,7 +154,7 @@ absl::StatusOr<v1::QueryFreeBusyResponse> CalendarReader::QueryFreeBusy(
       std::async(std::launch::async,
                  [&] { return calendars_.Calendars(distinct, window); });
   ASSIGN_OR_RETURN(KnownParticipants known,
-                   LookupKnown(context_.CalendarPeople(), distinct, incoming));
+                   LookupKnown(people_, distinct, incoming));
   ASSIGN_OR_RETURN(CalendarsByParticipant calendars, reading.get());
 
   v1::QueryFreeBusyResponse response;

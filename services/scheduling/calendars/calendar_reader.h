@@ -15,8 +15,9 @@ namespace salesmeet::scheduling {
 
 class CalendarReader {
  public:
-  CalendarReader(SchedulingContext context, CalendarSource& calendars)
-      : context_(context), calendars_(calendars) {}
+  // `people` may serve records a few seconds old (RecentParticipantLookup).
+  CalendarReader(ParticipantLookup& people, CalendarSource& calendars)
+      : people_(people), calendars_(calendars) {}
 
   // NOT_FOUND when the participant does not exist. `incoming` (may be null)
   // is the call being served, whose deadline the participant lookup keeps.
@@ -29,7 +30,7 @@ class CalendarReader {
       const v1::QueryFreeBusyRequest& request, const CallScope& incoming);
 
  private:
-  SchedulingContext context_;
+  ParticipantLookup& people_;
   CalendarSource& calendars_;
 };
 

@@ -44,7 +44,7 @@ class CalendarReaderTest : public SchedulingTest {
   void SetUp() override {
     SchedulingTest::SetUp();
     source_ = std::make_unique<StoreCalendarSource>(*store_);
-    calendars_ = std::make_unique<CalendarReader>(*context_, *source_);
+    calendars_ = std::make_unique<CalendarReader>(people_, *source_);
   }
 
   void TearDown() override {

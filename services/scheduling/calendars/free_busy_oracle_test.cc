@@ -36,7 +36,7 @@ class FreeBusyOracleTest : public SchedulingTest {
   void SetUp() override {
     SchedulingTest::SetUp();
     source_ = std::make_unique<StoreCalendarSource>(*store_);
-    calendars_ = std::make_unique<CalendarReader>(*context_, *source_);
+    calendars_ = std::make_unique<CalendarReader>(people_, *source_);
     // No rule refuses anything: the test books whatever it likes.
     v1::SchedulingPolicy policy = DefaultPolicy();
     v1::PolicyRules& rules = *policy.mutable_rules();

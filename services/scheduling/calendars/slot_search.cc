@@ -16,7 +16,7 @@ namespace salesmeet::scheduling {
 
 absl::StatusOr<v1::FindMeetingSlotsResponse> SlotSearcher::Find(
     const v1::FindMeetingSlotsRequest& request, const CallScope& incoming) {
-  const absl::Time now = context_.clock();
+  const absl::Time now = clock_();
   ASSIGN_OR_RETURN(SlotSearch search,
                    ValidateFindMeetingSlotsRequest(request, now));
 
@@ -43,7 +43,7 @@ absl::StatusOr<v1::FindMeetingSlotsResponse> SlotSearcher::Find(
   for (const Wanted& w : wanted) names.push_back(w.name);
   names.push_back(organizer);
   ASSIGN_OR_RETURN(KnownParticipants known,
-                   LookupKnown(context_.CalendarPeople(), names, incoming));
+                   LookupKnown(people_, names, incoming));
   FieldErrors unknown;
   for (const Wanted& w : wanted) {
     if (known.missing.count(w.name) > 0) {
@@ -86,11 +86,10 @@ absl::StatusOr<v1::FindMeetingSlotsResponse> SlotSearcher::Find(
     query.attendees.push_back(std::move(attendee));
   }
   v1::SchedulingPolicy policy;
-  RETURN_IF_ERROR(
-      context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(store_.Read([&](MeetingTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
+    return absl::OkStatus();
+  }));
   absl::StatusOr<CostModel> costs = CostModel::FromPolicy(policy);
   if (costs.ok()) query.cost = SlotCost(*costs, priced, search.duration);
   return FindSlots(query);

@@ -16,8 +16,13 @@ namespace salesmeet::scheduling {
 
 class SlotSearcher {
  public:
-  SlotSearcher(SchedulingContext context, CalendarSource& calendars)
-      : context_(context), calendars_(calendars) {}
+  // `people` may serve records a few seconds old (RecentParticipantLookup).
+  SlotSearcher(MeetingStore& store, ParticipantLookup& people,
+               CalendarSource& calendars, Clock clock)
+      : store_(store),
+        people_(people),
+        calendars_(calendars),
+        clock_(std::move(clock)) {}
 
   // INVALID_ARGUMENT names bad fields and every unknown attendee
   // (required_attendees[i], optional_attendees[i]); UNAVAILABLE when the
@@ -26,8 +31,10 @@ class SlotSearcher {
       const v1::FindMeetingSlotsRequest& request, const CallScope& incoming);
 
  private:
-  SchedulingContext context_;
+  MeetingStore& store_;
+  ParticipantLookup& people_;
   CalendarSource& calendars_;
+  const Clock clock_;
 };
 
 }  // namespace salesmeet::scheduling

@@ -27,7 +27,7 @@ class SlotSearchTest : public SchedulingTest {
   absl::StatusOr<v1::FindMeetingSlotsResponse> Find(
       const v1::FindMeetingSlotsRequest& request) {
     StoreCalendarSource calendars(*store_);
-    SlotSearcher searcher(*context_, calendars);
+    SlotSearcher searcher(*store_, people_, calendars, context_->clock);
     return searcher.Find(request, CallScope());
   }
 };

@@ -23,11 +23,10 @@ absl::StatusOr<v1::SchedulingPolicy> PolicyAdmin::Get(
     const v1::GetSchedulingPolicyRequest& request) {
   RETURN_IF_ERROR(CheckName(request.name()));
   v1::SchedulingPolicy policy;
-  RETURN_IF_ERROR(
-      context_.store.Read([&](MeetingTransaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(store_.Read([&](MeetingTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(policy, LoadPolicy(tx));
+    return absl::OkStatus();
+  }));
   return policy;
 }
 
@@ -50,7 +49,7 @@ absl::StatusOr<v1::SchedulingPolicy> PolicyAdmin::Update(
   RETURN_IF_ERROR(CostModel::FromPolicy(updated).status());
   for (int i = 0; i < updated.team_overrides_size(); ++i) {
     const std::string& team = updated.team_overrides(i).team();
-    absl::Status exists = context_.people.CheckTeam(team, rpc);
+    absl::Status exists = people_.CheckTeam(team, rpc);
     if (exists.code() == absl::StatusCode::kNotFound) {
       return InvalidFieldError(
           absl::StrCat("policy.team_overrides[", i, "].team"),
@@ -58,15 +57,14 @@ absl::StatusOr<v1::SchedulingPolicy> PolicyAdmin::Update(
     }
     RETURN_IF_ERROR(exists);
   }
-  RETURN_IF_ERROR(
-      context_.store.Write([&](MeetingTransaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(v1::SchedulingPolicy latest, LoadPolicy(tx));
-        if (latest.etag() != current.etag()) {
-          return EtagMismatchError(kSchedulingPolicyName);
-        }
-        StampWrite(updated, context_.clock());
-        return tx.PutPolicy(updated);
-      }));
+  RETURN_IF_ERROR(store_.Write([&](MeetingTransaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::SchedulingPolicy latest, LoadPolicy(tx));
+    if (latest.etag() != current.etag()) {
+      return EtagMismatchError(kSchedulingPolicyName);
+    }
+    StampWrite(updated, clock_());
+    return tx.PutPolicy(updated);
+  }));
   return updated;
 }
 

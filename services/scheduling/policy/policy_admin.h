@@ -12,7 +12,8 @@ namespace salesmeet::scheduling {
 
 class PolicyAdmin {
  public:
-  explicit PolicyAdmin(SchedulingContext context) : context_(context) {}
+  PolicyAdmin(MeetingStore& store, ParticipantLookup& people, Clock clock)
+      : store_(store), people_(people), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::SchedulingPolicy> Get(
       const v1::GetSchedulingPolicyRequest& request);
@@ -22,7 +23,9 @@ class PolicyAdmin {
       const v1::UpdateSchedulingPolicyRequest& request, const CallScope& rpc);
 
  private:
-  SchedulingContext context_;
+  MeetingStore& store_;
+  ParticipantLookup& people_;
+  const Clock clock_;
 };
 
 }  // namespace salesmeet::scheduling
