@@ -271,8 +271,8 @@ TEST_F(CalendarCacheTest, ARemovedAttendeesCachedCalendarDropsTheMeeting) {
 
 TEST_F(CalendarCacheTest, AWriteThroughAnotherProcessIsSeenHere) {
   CacheProcess other(*from_store_, redis_.port());
-  MeetingBooker other_booker(*store_, people_,
-                             {*feed_, other.cache.get()}, context_->clock);
+  MeetingBooker other_booker(*store_, people_, {*feed_, other.cache.get()},
+                             context_->clock);
   ASSERT_EQ(Entries("ada"), 0);  // Cached empty here.
   v1::CreateMeetingRequest request;
   *request.mutable_meeting() = Meeting(Rome(3, 3, 10));
