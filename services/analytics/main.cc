@@ -12,12 +12,12 @@
 #include "common/page_token.h"
 #include "common/server_runner.h"
 #include "common/service_startup.h"
-#include "services/analytics/analytics_service.h"
-#include "services/analytics/feed_follower.h"
-#include "services/analytics/participant_fetcher.h"
-#include "services/analytics/people_directory.h"
-#include "services/analytics/projection.h"
-#include "services/analytics/sqlite_projection_store.h"
+#include "services/analytics/api/analytics_service.h"
+#include "services/analytics/feed/feed_follower.h"
+#include "services/analytics/people/participant_fetcher.h"
+#include "services/analytics/people/people_directory.h"
+#include "services/analytics/projection/projection.h"
+#include "services/analytics/projection/sqlite_projection_store.h"
 
 ABSL_FLAG(std::string, db, "sqlite:///var/lib/salesmeet/analytics.db",
           "Database URL of the projection: sqlite:///path/to/file.db");

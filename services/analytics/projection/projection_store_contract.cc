@@ -1,0 +1,169 @@
+// The ProjectionStore contract: what every backend must do.
+
+#include "services/analytics/projection/projection_store_contract.h"
+
+#include <gmock/gmock.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "common/field_checks.h"
+
+namespace salesmeet::analytics {
+
+void ProjectionStoreContractTest::SetUp() {
+  std::string pattern = ::testing::TempDir() + "projection-store-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  directory_ = pattern;
+  Reopen();
+}
+
+void ProjectionStoreContractTest::TearDown() {
+  store_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(directory_, ignored);
+}
+
+void ProjectionStoreContractTest::Reopen() {
+  store_.reset();
+  absl::StatusOr<std::unique_ptr<ProjectionStore>> opened =
+      GetParam().open(directory_);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  store_ = *std::move(opened);
+}
+
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+absl::Time Committed(int64_t sequence) {
+  return absl::FromUnixSeconds(1'800'000'000 + sequence);
+}
+
+// Change `sequence`, setting meeting `id`'s title to `title`.
+sv1::MeetingChange Change(int64_t sequence, const std::string& id,
+                          const std::string& title) {
+  sv1::MeetingChange change;
+  change.set_sequence(sequence);
+  change.set_type(sv1::MEETING_UPDATED);
+  *change.mutable_commit_time() = ToProtoTime(Committed(sequence));
+  change.mutable_meeting()->set_name("meetings/" + id);
+  change.mutable_meeting()->set_title(title);
+  return change;
+}
+
+absl::StatusOr<FeedPosition> Append(
+    ProjectionStore& store, const std::vector<sv1::MeetingChange>& changes) {
+  std::vector<const sv1::MeetingChange*> pointers;
+  for (const sv1::MeetingChange& c : changes) pointers.push_back(&c);
+  return store.Append(pointers);
+}
+
+// What Load visits, name -> title, and the position it returns.
+struct Loaded {
+  std::map<std::string, std::string> titles;
+  FeedPosition position;
+};
+
+Loaded LoadAll(ProjectionStore& store) {
+  Loaded loaded;
+  absl::StatusOr<FeedPosition> position =
+      store.Load([&](const sv1::Meeting& m) {
+        loaded.titles[m.name()] = m.title();
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(position.ok()) << position.status();
+  if (position.ok()) loaded.position = *position;
+  return loaded;
+}
+
+TEST_P(ProjectionStoreContractTest, AnEmptyStoreIsAtSequenceZero) {
+  Loaded loaded = LoadAll(store());
+  EXPECT_THAT(loaded.titles, IsEmpty());
+  EXPECT_EQ(loaded.position.applied_sequence, 0);
+  EXPECT_EQ(loaded.position.applied_commit_time, absl::InfinitePast());
+}
+
+TEST_P(ProjectionStoreContractTest,
+       AppendedChangesKeepEachMeetingsLatestState) {
+  ASSERT_TRUE(Append(store(), {Change(1, "a", "first"), Change(2, "b", "bee"),
+                               Change(3, "a", "second")})
+                  .ok());
+  Loaded loaded = LoadAll(store());
+  EXPECT_THAT(loaded.titles, ElementsAre(Pair("meetings/a", "second"),
+                                         Pair("meetings/b", "bee")));
+  EXPECT_EQ(loaded.position.applied_sequence, 3);
+  EXPECT_EQ(loaded.position.applied_commit_time, Committed(3));
+}
+
+TEST_P(ProjectionStoreContractTest, AppendReturnsTheNewPosition) {
+  absl::StatusOr<FeedPosition> position =
+      Append(store(), {Change(1, "a", "x"), Change(2, "a", "y")});
+  ASSERT_TRUE(position.ok()) << position.status();
+  EXPECT_EQ(position->applied_sequence, 2);
+  EXPECT_EQ(position->applied_commit_time, Committed(2));
+}
+
+TEST_P(ProjectionStoreContractTest, ARepeatIsAbortedAndWritesNothing) {
+  ASSERT_TRUE(Append(store(), {Change(1, "a", "x"), Change(2, "a", "y")}).ok());
+  absl::StatusOr<FeedPosition> repeat =
+      Append(store(), {Change(2, "a", "again"), Change(3, "b", "new")});
+  EXPECT_EQ(repeat.status().code(), absl::StatusCode::kAborted);
+  Loaded loaded = LoadAll(store());
+  EXPECT_THAT(loaded.titles, ElementsAre(Pair("meetings/a", "y")));
+  EXPECT_EQ(loaded.position.applied_sequence, 2);
+}
+
+TEST_P(ProjectionStoreContractTest, AGapIsAbortedAndWritesNothing) {
+  ASSERT_TRUE(Append(store(), {Change(1, "a", "x")}).ok());
+  EXPECT_EQ(Append(store(), {Change(3, "b", "skipped two")}).status().code(),
+            absl::StatusCode::kAborted);
+  // A gap inside the batch is refused too, the batch's first change with it.
+  EXPECT_EQ(Append(store(), {Change(2, "b", "ok"), Change(4, "c", "gap")})
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  Loaded loaded = LoadAll(store());
+  EXPECT_THAT(loaded.titles, ElementsAre(Pair("meetings/a", "x")));
+  EXPECT_EQ(loaded.position.applied_sequence, 1);
+}
+
+TEST_P(ProjectionStoreContractTest, MeetingsPositionAndPolicySurviveARestart) {
+  ASSERT_TRUE(Append(store(), {Change(1, "a", "x")}).ok());
+  sv1::SchedulingPolicy policy;
+  policy.set_reporting_currency("EUR");
+  ASSERT_TRUE(store().SavePolicy(policy).ok());
+  Reopen();
+  Loaded loaded = LoadAll(store());
+  EXPECT_THAT(loaded.titles, ElementsAre(Pair("meetings/a", "x")));
+  EXPECT_EQ(loaded.position.applied_sequence, 1);
+  absl::StatusOr<std::optional<sv1::SchedulingPolicy>> kept =
+      store().LoadPolicy();
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->reporting_currency(), "EUR");
+  // The feed resumes right after the position.
+  EXPECT_TRUE(Append(store(), {Change(2, "b", "y")}).ok());
+}
+
+TEST_P(ProjectionStoreContractTest, ThereIsNoPolicyUntilOneIsSaved) {
+  absl::StatusOr<std::optional<sv1::SchedulingPolicy>> none =
+      store().LoadPolicy();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_TRUE(store().Ping().ok());
+}
+
+TEST_P(ProjectionStoreContractTest, KeepsOnePageTokenSecretAcrossARestart) {
+  absl::StatusOr<std::string> secret = store().PageTokenSecret();
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  EXPECT_FALSE(secret->empty());
+  Reopen();
+  EXPECT_EQ(*store().PageTokenSecret(), *secret);
+}
+
+}  // namespace
+}  // namespace salesmeet::analytics
