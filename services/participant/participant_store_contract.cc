@@ -2,6 +2,9 @@
 
 #include "services/participant/participant_store_contract.h"
 
+#include <atomic>
+#include <thread>
+
 namespace salesmeet::participant {
 namespace {
 
@@ -163,6 +166,42 @@ TEST_P(ParticipantStoreContractTest, DataAndSecretSurviveReopen) {
             std::vector<std::string>{"participants/ada"});
   EXPECT_EQ(*store_->PageTokenSecret(), *secret);
   EXPECT_TRUE(store_->Ping().ok());
+}
+
+TEST_P(ParticipantStoreContractTest,
+       ConcurrentWritersAllLandAndReadersSeeWholeWrites) {
+  // Four writers, each putting a pair of participants in one transaction;
+  // a reader meanwhile never sees half a pair.
+  constexpr int kWriters = 4;
+  constexpr int kPairs = 10;
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) {
+      const size_t seen = ListIds(ParticipantQuery{.limit = 1000}).size();
+      EXPECT_EQ(seen % 2, 0u) << "half a write is visible";
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kPairs; ++i) {
+        EXPECT_TRUE(
+            store_
+                ->Write([&](ParticipantTransaction& tx) -> absl::Status {
+                  const std::string id = absl::StrCat("w", w, "-", i);
+                  absl::Status first = tx.PutParticipant(Person(id + "-a", 1));
+                  if (!first.ok()) return first;
+                  return tx.PutParticipant(Person(id + "-b", 1));
+                })
+                .ok());
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  done = true;
+  reader.join();
+  EXPECT_EQ(ListIds(ParticipantQuery{.limit = 1000}).size(),
+            size_t{2 * kWriters * kPairs});
 }
 
 }  // namespace

@@ -5,10 +5,13 @@
 #include <gmock/gmock.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/field_checks.h"
 
 namespace salesmeet::analytics {
@@ -163,6 +166,29 @@ TEST_P(ProjectionStoreContractTest, KeepsOnePageTokenSecretAcrossARestart) {
   EXPECT_FALSE(secret->empty());
   Reopen();
   EXPECT_EQ(*store().PageTokenSecret(), *secret);
+}
+
+TEST_P(ProjectionStoreContractTest, OfTwoWritersContinuingTheFeedOneWins) {
+  // Two followers racing to apply the same next change: exactly one
+  // succeeds, the other is ABORTED and writes nothing.
+  ASSERT_TRUE(Append(store(), {Change(1, "a", "x")}).ok());
+  std::atomic<int> won{0}, aborted{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      absl::StatusOr<FeedPosition> position =
+          Append(store(), {Change(2, "b", absl::StrCat("writer ", w))});
+      if (position.ok()) {
+        ++won;
+      } else if (position.status().code() == absl::StatusCode::kAborted) {
+        ++aborted;
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(won, 1);
+  EXPECT_EQ(aborted, 1);
+  EXPECT_EQ(LoadAll(store()).position.applied_sequence, 2);
 }
 
 }  // namespace
