@@ -9,10 +9,6 @@ absl::Time CallScope::deadline() const {
   return absl::FromChrono(rpc_->deadline());
 }
 
-bool CallScope::cancelled() const {
-  return rpc_ != nullptr && rpc_->IsCancelled();
-}
-
 CallScope ScopeOf(const grpc::ServerContext* rpc) {
   CallScope scope;
   scope.rpc_ = rpc;

@@ -1,11 +1,10 @@
 #ifndef SALESMEET_COMMON_CALL_SCOPE_H_
 #define SALESMEET_COMMON_CALL_SCOPE_H_
 
-// What domain logic knows of the call it serves: when it must be done, and
-// whether the caller has gone. Adapters make one from their gRPC call
-// (ScopeOf); a downstream call made inside it inherits both
-// (DownstreamContext, common/client_channel.h). Domain code sees no gRPC
-// type.
+// What domain logic knows of the call it serves: when it must be done. Adapters
+// make one from their gRPC call (ScopeOf); a downstream call made inside it
+// inherits the deadline and the caller's cancellation (DownstreamContext,
+// common/client_channel.h). Domain code sees no gRPC type.
 
 #include "absl/time/time.h"
 
@@ -22,8 +21,6 @@ class CallScope {
 
   // The incoming call's deadline; InfiniteFuture without one.
   absl::Time deadline() const;
-  // Whether the caller cancelled or the deadline passed.
-  bool cancelled() const;
 
  private:
   friend CallScope ScopeOf(const grpc::ServerContext* rpc);
