@@ -126,8 +126,11 @@ start_service() {
     >>"$LOG_DIR/$name.log" 2>&1 &
   local pid=$!
   started "$name" "$pid"
-  as_step wait_healthy "$name" "localhost:$port" "$pid" ||
+  if ! as_step wait_healthy "$name" "localhost:$port" "$pid"; then
+    # The log's last lines usually say why (a taken port, a bad flag).
+    tail -n 20 "$LOG_DIR/$name.log" >&2 || true
     die "$name did not become healthy; see $LOG_DIR/$name.log"
+  fi
   log "$name is serving on localhost:$port (metrics on :$metrics_port)"
 }
 

@@ -20,8 +20,10 @@ service's binary is $SALESMEET_BIN_DIR/<service>/<service>.
 import atexit
 import dataclasses
 import datetime
+import fcntl
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -114,9 +116,48 @@ def sqlite_url(path):
     return "sqlite://" + os.path.abspath(path)
 
 
+# Lock files of the ports this process chose, held until it exits so that
+# no other test process chooses them meanwhile.
+_reserved_ports = []
+
+
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = map(int, f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port(host="127.0.0.1"):
     """A TCP port that was free a moment ago, for a peer's address that must
-    be known before it starts. Prefer --port=0 where the binary allows it."""
+    be known before it starts. Prefer --port=0 where the binary allows it.
+
+    The port is outside the kernel's ephemeral range, so no listener on port
+    0 and no outgoing connection can take it before its user binds it (the
+    race a port from bind(0) loses when tests run in parallel), and it is
+    reserved by a lock file against other test processes."""
+    low, high = _ephemeral_range()
+    ranges = [(r0, r1) for r0, r1 in ((10000, low - 1), (high + 1, 65535))
+              if r1 - r0 >= 1000]
+    lock_dir = os.path.join(tempfile.gettempdir(), "salesmeet-test-ports")
+    os.makedirs(lock_dir, exist_ok=True)
+    for _ in range(500):
+        port = random.randint(*random.choice(ranges)) if ranges else 0
+        if port == 0:
+            break
+        lock = open(os.path.join(lock_dir, f"{port}.lock"), "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.bind((host, port))
+        except OSError:
+            lock.close()
+            continue
+        _reserved_ports.append(lock)
+        return port
+    # No room outside the ephemeral range: the kernel's choice, racy.
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return s.getsockname()[1]
