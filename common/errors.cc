@@ -1,5 +1,6 @@
 #include "common/errors.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -31,7 +32,82 @@ absl::Status Make(absl::StatusCode code, absl::string_view message,
   return WithErrorInfo(absl::Status(code, message), reason);
 }
 
+// The length in bytes of the well-formed UTF-8 character at the start of
+// `text`, or 0 when it does not start with one.
+size_t Utf8CharLength(absl::string_view text) {
+  const auto byte = [&](size_t i) {
+    return static_cast<unsigned char>(text[i]);
+  };
+  const auto continuation = [&](size_t i) {
+    return i < text.size() && (byte(i) & 0xC0) == 0x80;
+  };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    if (!continuation(1) || !continuation(2)) return 0;
+    if (lead == 0xE0 && byte(1) < 0xA0) return 0;  // overlong
+    if (lead == 0xED && byte(1) > 0x9F) return 0;  // surrogate
+    return 3;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if (lead == 0xF0 && byte(1) < 0x90) return 0;  // overlong
+    if (lead == 0xF4 && byte(1) > 0x8F) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+constexpr absl::string_view kEllipsis = "\xE2\x80\xA6";
+constexpr absl::string_view kReplacement = "\xEF\xBF\xBD";
+
 }  // namespace
+
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
+  // The valid text, stopping once it is longer than the budget.
+  std::string out;
+  size_t i = 0;
+  while (i < text.size() && out.size() <= max_bytes) {
+    const size_t n = Utf8CharLength(text.substr(i));
+    absl::StrAppend(&out, n == 0 ? kReplacement : text.substr(i, n));
+    i += std::max<size_t>(n, 1);
+  }
+  if (i == text.size() && out.size() <= max_bytes) return out;
+  // Cut back to a character boundary that leaves room for the ellipsis.
+  if (max_bytes < kEllipsis.size()) return "";
+  size_t cut = max_bytes - kEllipsis.size();
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  out.resize(cut);
+  absl::StrAppend(&out, kEllipsis);
+  return out;
+}
+
+std::string Quoted(absl::string_view value) {
+  std::string out = "\"";
+  size_t chars = 0, i = 0;
+  while (i < value.size() && chars < kMaxEchoedChars) {
+    const size_t n = Utf8CharLength(value.substr(i));
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (n == 0) {
+      absl::StrAppend(&out, kReplacement);
+    } else if (c < 0x20 || c == 0x7F) {
+      absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
+    } else {
+      absl::StrAppend(&out, value.substr(i, n));
+    }
+    i += std::max<size_t>(n, 1);
+    ++chars;
+  }
+  out += "\"";
+  if (i < value.size()) {
+    // Counted in bytes: the rest may not be valid UTF-8.
+    absl::StrAppend(&out, kEllipsis, " (+", value.size() - i, " bytes)");
+  }
+  return out;
+}
 
 absl::Status WithErrorInfo(absl::Status status, absl::string_view reason,
                            const std::map<std::string, std::string>& metadata) {
@@ -51,18 +127,39 @@ absl::Status InvalidFieldError(absl::string_view field,
   return InvalidFieldsError({{std::string(field), std::string(description)}});
 }
 
-absl::Status InvalidFieldsError(const std::vector<FieldViolation>& fields) {
+absl::Status InvalidFieldsError(const std::vector<FieldViolation>& fields,
+                                size_t total) {
+  // The message names the first few; the details list up to
+  // kMaxListedViolations, each cut to a bounded size.
+  constexpr size_t kNamedInMessage = 3;
+  total = std::max(total, fields.size());
   google::rpc::BadRequest bad_request;
   std::vector<std::string> parts;
   for (const FieldViolation& v : fields) {
+    if (static_cast<size_t>(bad_request.field_violations_size()) >=
+        kMaxListedViolations) {
+      break;
+    }
     auto* out = bad_request.add_field_violations();
-    out->set_field(v.field);
-    out->set_description(v.description);
-    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+    out->set_field(TruncateUtf8(v.field, kMaxFieldPathBytes));
+    out->set_description(TruncateUtf8(v.description, kMaxDescriptionBytes));
+    if (parts.size() < kNamedInMessage) {
+      parts.push_back(absl::StrCat(out->field(), ": ", out->description()));
+    }
   }
-  absl::Status status =
-      Make(absl::StatusCode::kInvalidArgument, absl::StrJoin(parts, "; "),
-           reason::kInvalidArgument);
+  std::string message = absl::StrJoin(parts, "; ");
+  if (total > parts.size()) {
+    absl::StrAppend(
+        &message, "; and ",
+        CountOf(total - parts.size(), "more problem", "more problems"),
+        total > static_cast<size_t>(bad_request.field_violations_size())
+            ? absl::StrCat(" (", bad_request.field_violations_size(), " of ",
+                           total, " are listed in details)")
+            : " (see details)");
+  }
+  absl::Status status = WithErrorInfo(
+      absl::InvalidArgumentError(TruncateUtf8(message, kMaxMessageBytes)),
+      reason::kInvalidArgument, {{"violations", absl::StrCat(total)}});
   Attach(status, bad_request);
   return status;
 }
@@ -129,12 +226,15 @@ std::string CountOf(size_t count, absl::string_view singular,
 }
 
 void FieldErrors::Add(absl::string_view field, absl::string_view description) {
-  violations_.push_back({std::string(field), std::string(description)});
+  ++total_;
+  if (violations_.size() >= kMaxListedViolations) return;
+  violations_.push_back({TruncateUtf8(field, kMaxFieldPathBytes),
+                         TruncateUtf8(description, kMaxDescriptionBytes)});
 }
 
 absl::Status FieldErrors::ToStatus() const {
-  if (violations_.empty()) return absl::OkStatus();
-  return InvalidFieldsError(violations_);
+  if (total_ == 0) return absl::OkStatus();
+  return InvalidFieldsError(violations_, total_);
 }
 
 bool GetBadRequest(const absl::Status& status, google::rpc::BadRequest* out) {

@@ -29,6 +29,27 @@ inline constexpr absl::string_view kRequestIdReused = "REQUEST_ID_REUSED";
 inline constexpr absl::string_view kStoreUnavailable = "STORE_UNAVAILABLE";
 }  // namespace reason
 
+// Errors travel in HTTP/2 trailers, where default clients (C++, Python,
+// Java) accept at most 8 KiB of metadata; past that they report
+// RESOURCE_EXHAUSTED instead of the real error. So every error is bounded,
+// however large or numerous the bad values: values are echoed as a short
+// prefix, at most kMaxListedViolations violations are listed (the count of
+// all of them is kept), and the gRPC edge trims what is still too large.
+inline constexpr size_t kMaxEchoedChars = 40;
+inline constexpr size_t kMaxListedViolations = 10;
+inline constexpr size_t kMaxFieldPathBytes = 120;
+inline constexpr size_t kMaxDescriptionBytes = 200;
+inline constexpr size_t kMaxMessageBytes = 512;
+
+// A caller's value for an error message: quoted, and cut to its first
+// kMaxEchoedChars characters with the length of the rest, e.g.
+// "Europe/Rom…" (+9990 characters). Control characters are shown escaped.
+std::string Quoted(absl::string_view value);
+
+// `text` cut at a character boundary to at most `max_bytes` bytes, with "…"
+// marking the cut. Invalid UTF-8 is replaced, so the result is always valid.
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
+
 // One bad field: its path in the request (e.g. "participant.email") and
 // what is wrong with it.
 struct FieldViolation {
@@ -47,8 +68,12 @@ struct PreconditionViolation {
 absl::Status InvalidFieldError(absl::string_view field,
                                absl::string_view description);
 
-// INVALID_ARGUMENT naming every bad field; the message lists them all.
-absl::Status InvalidFieldsError(const std::vector<FieldViolation>& fields);
+// INVALID_ARGUMENT naming every bad field, up to kMaxListedViolations of
+// them; `total` (when larger than fields.size()) is how many there were in
+// all. The message names the first few; ErrorInfo's "violations" says how
+// many there were.
+absl::Status InvalidFieldsError(const std::vector<FieldViolation>& fields,
+                                size_t total = 0);
 
 // NOT_FOUND for a resource, with ResourceInfo and ErrorInfo details.
 absl::Status ResourceNotFoundError(absl::string_view resource_type,
@@ -83,16 +108,20 @@ absl::Status WithDetail(absl::Status status,
                         const google::protobuf::Message& detail);
 
 // Collects every field problem in a request so the caller sees all of them
-// at once instead of fixing one per round trip.
+// at once instead of fixing one per round trip. Past kMaxListedViolations
+// it only counts, so a request with 100,000 bad entries costs no more to
+// refuse than one with ten.
 class FieldErrors {
  public:
   void Add(absl::string_view field, absl::string_view description);
-  bool empty() const { return violations_.empty(); }
+  bool empty() const { return total_ == 0; }
+  size_t count() const { return total_; }
   // OK when nothing was added, otherwise InvalidFieldsError(...).
   absl::Status ToStatus() const;
 
  private:
   std::vector<FieldViolation> violations_;
+  size_t total_ = 0;
 };
 
 // Reads back the details a status carries; nullopt-like empty message when

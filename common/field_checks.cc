@@ -113,7 +113,7 @@ absl::StatusOr<absl::TimeZone> LoadIanaTimeZone(absl::string_view name) {
   absl::TimeZone zone;
   if (!plausible || !absl::LoadTimeZone(std::string(name), &zone)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", name, "\" is not an IANA time zone such as \"Europe/Rome\""));
+        Quoted(name), " is not an IANA time zone such as \"Europe/Rome\""));
   }
   return zone;
 }
@@ -136,8 +136,8 @@ void CheckMoney(const google::type::Money& money, bool allow_negative,
                 absl::string_view field, FieldErrors& errors) {
   if (!IsIsoCurrencyCode(money.currency_code())) {
     errors.Add(absl::StrCat(field, ".currency_code"),
-               absl::StrCat("\"", money.currency_code(),
-                            "\" is not an ISO 4217 currency code such as "
+               absl::StrCat(Quoted(money.currency_code()),
+                            " is not an ISO 4217 currency code such as "
                             "\"EUR\""));
   }
   if (money.nanos() <= -1'000'000'000 || money.nanos() >= 1'000'000'000 ||

@@ -5,8 +5,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <utility>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/request_limits.h"
 #include "google/rpc/status.pb.h"
 
 namespace salesmeet {
@@ -29,6 +32,26 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = *std::move(result);
   return grpc::Status::OK;
+}
+
+// Serves a unary call: refuses a request past the limits every request
+// meets (request_limits.h) before any work, then runs `work` (returning
+// absl::StatusOr<T>) and finishes like Respond.
+template <typename Request, typename T, typename Work>
+grpc::Status Serve(const Request& request, T* response, Work&& work) {
+  if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
+    return ToGrpcStatus(limits);
+  }
+  return Respond<T>(std::forward<Work>(work)(), response);
+}
+
+// The same for a call whose work returns only an absl::Status.
+template <typename Request, typename Work>
+grpc::Status Serve(const Request& request, Work&& work) {
+  if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
+    return ToGrpcStatus(limits);
+  }
+  return ToGrpcStatus(std::forward<Work>(work)());
 }
 
 }  // namespace salesmeet

@@ -36,22 +36,22 @@ class FilterParser {
       term.field = Take(IsIdentifierChar);
       if (term.field.empty()) return Error("expected a field name");
       if (known.count(term.field) == 0) {
-        return InvalidFieldError(field_,
-                                 absl::StrCat("unknown field \"", term.field,
-                                              "\"; filterable fields are: ",
-                                              absl::StrJoin(known, ", ")));
+        return InvalidFieldError(
+            field_, absl::StrCat("unknown field ", Quoted(term.field),
+                                 "; filterable fields are: ",
+                                 absl::StrJoin(known, ", ")));
       }
       for (const FilterTerm& seen : terms) {
         if (seen.field == term.field) {
           return InvalidFieldError(field_,
-                                   absl::StrCat("field \"", term.field,
-                                                "\" appears more than once"));
+                                   absl::StrCat("field ", Quoted(term.field),
+                                                " appears more than once"));
         }
       }
       SkipSpace();
       if (AtEnd() || text_[pos_] != '=') {
-        return Error(absl::StrCat("expected '=' after \"", term.field,
-                                  "\" (only equality is supported)"));
+        return Error(absl::StrCat("expected '=' after ", Quoted(term.field),
+                                  " (only equality is supported)"));
       }
       ++pos_;
       SkipSpace();

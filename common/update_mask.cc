@@ -46,10 +46,10 @@ absl::StatusOr<std::vector<std::string>> ResolveUpdateMask(
     }
     auto immutable = rules.immutable.find(path);
     if (immutable != rules.immutable.end()) {
-      errors.Add(field, absl::StrCat("\"", path, "\" ", immutable->second));
+      errors.Add(field, absl::StrCat(Quoted(path), " ", immutable->second));
     } else {
-      errors.Add(field, absl::StrCat("\"", path,
-                                     "\" is not a field that can be updated"));
+      errors.Add(field, absl::StrCat(Quoted(path),
+                                     " is not a field that can be updated"));
     }
   }
   if (!errors.empty()) return errors.ToStatus();

@@ -3,8 +3,10 @@
 # it after scripts/test.sh):
 #   1. yamllint; kubectl kustomize renders every overlay and component;
 #      every object validates against the Kubernetes schema (npm package
-#      kubernetes-models, offline); probes, images and Dockerfile targets
-#      agree; docker-compose accepts compose.yaml.
+#      kubernetes-models, offline; the alerts component's PodMonitor and
+#      PrometheusRule against @kubernetes-models/prometheus-operator);
+#      probes, images and Dockerfile targets agree; docker-compose accepts
+#      compose.yaml.
 #   2. its own dockerd (data root, socket, pidfile of its own), the base
 #      image, the images; every SALESMEET_* variable is a flag of its
 #      binary; docker-compose up, wait for healthy, the README's grpcurl
@@ -28,6 +30,9 @@ COMPOSE=/usr/bin/docker-compose
 CACHE_DIR="$(realpath -m "${SALESMEET_CACHE_DIR:-/var/cache/salesmeet}")"
 RUN_DIR=/run/salesmeet-deploy-check
 KUBERNETES_MODELS=kubernetes-models@4.5.1
+# The alerts component's PodMonitor and PrometheusRule; this release shares
+# kubernetes-models 4's dependencies.
+PROMETHEUS_OPERATOR_MODELS=@kubernetes-models/prometheus-operator@4.4.4
 # The tag deploy/docker/build_images.sh gives every image.
 IMAGE_TAG=dev
 SERVICES=(participant scheduling analytics)
@@ -65,15 +70,21 @@ YAML
   done
 }
 
+# npm_has DIR PACKAGE@VERSION: whether DIR/node_modules holds that version.
+npm_has() {
+  local package="${2%@*}"
+  grep -q "\"version\": \"${2##*@}\"" "$1/node_modules/$package/package.json" 2>/dev/null
+}
+
 ensure_kubernetes_models() {
   local dir="$CACHE_DIR/npm"
-  if [[ ! -f "$dir/node_modules/kubernetes-models/package.json" ]] ||
-    ! grep -q "\"version\": \"${KUBERNETES_MODELS#*@}\"" \
-      "$dir/node_modules/kubernetes-models/package.json"; then
-    log "npm install $KUBERNETES_MODELS into $dir"
+  # Both in one install: an install --no-save removes what an earlier one
+  # added.
+  if ! npm_has "$dir" "$KUBERNETES_MODELS" || ! npm_has "$dir" "$PROMETHEUS_OPERATOR_MODELS"; then
+    log "npm install $KUBERNETES_MODELS $PROMETHEUS_OPERATOR_MODELS into $dir"
     mkdir -p "$dir"
     npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error \
-      "$KUBERNETES_MODELS" >/dev/null || return 1
+      "$KUBERNETES_MODELS" "$PROMETHEUS_OPERATOR_MODELS" >/dev/null || return 1
   fi
 }
 
@@ -85,8 +96,12 @@ check_files() {
     --dockerfile "$REPO_ROOT/deploy/docker/Dockerfile" --compose "$COMPOSE_FILE" \
     --json "$WORK/objects.json" "$WORK"/*.yaml || return 1
   ensure_kubernetes_models || return 1
+  # The prometheus-operator's resources first; the rest go to k8s-objects.json.
+  NODE_PATH="$CACHE_DIR/npm/node_modules" node \
+    "$REPO_ROOT/deploy/monitoring/validate_monitoring_objects.js" \
+    "$WORK/objects.json" "$WORK/k8s-objects.json" || return 1
   NODE_PATH="$CACHE_DIR/npm/node_modules" node "$REPO_ROOT/deploy/ci/validate_k8s.js" \
-    "$WORK/objects.json" || return 1
+    "$WORK/k8s-objects.json" || return 1
   log "docker-compose config -q"
   "$COMPOSE" -f "$COMPOSE_FILE" config -q || return 1
   log "deploy/ files are consistent"

@@ -9,60 +9,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/calendar/money_math.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
 
 namespace salesmeet {
 namespace {
 
-using int128 = __int128;
-
-constexpr int64_t kNanosPerUnit = 1'000'000'000;
-constexpr int64_t kNanosPerCent = kNanosPerUnit / 100;
 constexpr int128 kNanosecondsPerHour = int128{3600} * 1'000'000'000;
 // 10^38 is the largest power of ten an int128 holds.
 constexpr int kMaxPow10 = 38;
-// Spelled out because std::numeric_limits knows __int128 only in GNU mode.
-constexpr int128 kInt128Max =
-    static_cast<int128>(~static_cast<unsigned __int128>(0) >> 1);
 
 int128 Pow10(int n) {
   int128 result = 1;
   for (int i = 0; i < n; ++i) result *= 10;
   return result;
-}
-
-// num / den (den > 0), rounded half away from zero. Compares the remainder
-// with what is left of den rather than doubling it, which could overflow.
-int128 DivRoundHalfAway(int128 num, int128 den) {
-  int128 quotient = num / den;
-  int128 remainder = num % den;
-  int128 magnitude = remainder < 0 ? -remainder : remainder;
-  if (magnitude >= den - magnitude) quotient += num < 0 ? -1 : 1;
-  return quotient;
-}
-
-std::optional<int128> CheckedMul(int128 a, int128 b) {
-  int128 product;
-  if (__builtin_mul_overflow(a, b, &product)) return std::nullopt;
-  return product;
-}
-
-int128 MoneyNanos(const google::type::Money& money) {
-  return int128{money.units()} * kNanosPerUnit + money.nanos();
-}
-
-google::type::Money MoneyFromCents(const std::string& currency, int128 cents) {
-  constexpr int64_t kMaxUnits = std::numeric_limits<int64_t>::max();
-  const int128 max_cents = int128{kMaxUnits} * 100 + 99;
-  if (cents > max_cents) cents = max_cents;
-  if (cents < -max_cents) cents = -max_cents;
-  google::type::Money money;
-  money.set_currency_code(currency);
-  // Truncating division keeps units and nanos the same sign, as Money needs.
-  money.set_units(static_cast<int64_t>(cents / 100));
-  money.set_nanos(static_cast<int32_t>((cents % 100) * kNanosPerCent));
-  return money;
 }
 
 // Exact rate x length, rounded once to the cent. Saturates, through
@@ -101,7 +62,7 @@ absl::StatusOr<CostModel> CostModel::FromPolicy(
     const std::string& code = entry.currency_code();
     if (!IsIsoCurrencyCode(code)) {
       errors.Add(absl::StrCat(field, ".currency_code"),
-                 absl::StrCat("\"", code, "\" is not an ISO 4217 code"));
+                 absl::StrCat(Quoted(code), " is not an ISO 4217 code"));
     } else if (code == policy.reporting_currency()) {
       errors.Add(absl::StrCat(field, ".currency_code"),
                  "is the reporting currency, whose rate is always 1");
@@ -180,19 +141,7 @@ absl::StatusOr<MeetingRate> CostModel::RateOf(
                               "has no rate for (costs are reported in ",
                               reporting_currency_, ")"));
     }
-    // Exact decimal rate, rounded once to the nearest nano of the reporting
-    // currency; from here on everything is integer.
-    const DecimalRate& decimal = it->second;
-    std::optional<int128> converted = CheckedMul(nanos, decimal.significand);
-    for (int e = 0; converted.has_value() && e < decimal.exponent; ++e) {
-      converted = CheckedMul(*converted, 10);
-    }
-    if (converted.has_value() && decimal.exponent < 0) {
-      // Past 10^38 the quotient is below half a nano whatever the product.
-      converted = -decimal.exponent > kMaxPow10
-                      ? 0
-                      : DivRoundHalfAway(*converted, Pow10(-decimal.exponent));
-    }
+    std::optional<int128> converted = Convert(code, nanos);
     if (!converted.has_value()) {
       return InvalidFieldError(
           field,
@@ -219,6 +168,27 @@ absl::StatusOr<MeetingRate> CostModel::RateOf(
     rate.currency_code = currencies.empty() ? kNoCurrency : currencies[0].first;
   }
   return rate;
+}
+
+std::optional<int128> CostModel::Convert(const std::string& code,
+                                         int128 nanos) const {
+  if (code == reporting_currency_) return nanos;
+  auto it = rates_.find(code);
+  if (it == rates_.end()) return std::nullopt;
+  // Exact decimal rate, rounded once to the nearest nano of the reporting
+  // currency; from here on everything is integer.
+  const DecimalRate& decimal = it->second;
+  std::optional<int128> converted = CheckedMul(nanos, decimal.significand);
+  for (int e = 0; converted.has_value() && e < decimal.exponent; ++e) {
+    converted = CheckedMul(*converted, 10);
+  }
+  if (converted.has_value() && decimal.exponent < 0) {
+    // Past 10^38 the quotient is below half a nano whatever the product.
+    converted = -decimal.exponent > kMaxPow10
+                    ? 0
+                    : DivRoundHalfAway(*converted, Pow10(-decimal.exponent));
+  }
+  return converted;
 }
 
 google::type::Money CostModel::Cost(const MeetingRate& rate,

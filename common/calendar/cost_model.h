@@ -5,6 +5,7 @@
 // length, in one currency, computed exactly and rounded once to the cent.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,12 @@ class CostModel {
   google::type::Money Total(
       const MeetingRate& rate,
       const std::vector<OccurrenceTime>& occurrences) const;
+
+  // `nanos` of `code` in the reporting currency, exact to the nano (rounded
+  // half away from zero); nullopt when the table has no rate for `code` or
+  // the result does not fit in 128 bits. Only for a model with a table.
+  std::optional<__int128> Convert(const std::string& code,
+                                  __int128 nanos) const;
 
   // The reporting currency, or "" when costs are not converted.
   const std::string& reporting_currency() const { return reporting_currency_; }

@@ -51,7 +51,7 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SplitRule(
     std::string key = absl::AsciiStrToUpper(kv.first);
     if (key.empty() || kv.second.empty() || !absl::StrContains(part, '=')) {
       return InvalidFieldError(
-          field, absl::StrCat("\"", part, "\" is not a KEY=VALUE part"));
+          field, absl::StrCat(Quoted(part), " is not a KEY=VALUE part"));
     }
     if (!seen.insert(key).second) {
       return InvalidFieldError(field, absl::StrCat(key, " appears twice"));

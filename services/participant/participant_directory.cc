@@ -108,8 +108,8 @@ absl::StatusOr<ParticipantQuery> QueryFromFilter(
           role != salesmeet::type::v1::ROLE_UNSPECIFIED) {
         query.role = role;
       } else {
-        errors.Add("filter", absl::StrCat("\"", term.value,
-                                          "\" is not a role, e.g. SALES_REP"));
+        errors.Add("filter", absl::StrCat(Quoted(term.value),
+                                          " is not a role, e.g. SALES_REP"));
       }
     } else if (term.field == "customer.lifecycle") {
       CustomerLifecycle lifecycle;

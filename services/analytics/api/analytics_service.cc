@@ -24,10 +24,8 @@ absl::StatusOr<Report> AnalyticsServiceImpl::Compute(
   return projection_.Read(
       [&](const ReadModel& model,
           const av1::Freshness& freshness) -> absl::StatusOr<Report> {
-        absl::StatusOr<ReportCurrency> currency =
-            ReportCurrency::Resolve(model.amounts(), policy.get());
-        if (!currency.ok()) return currency.status();
-        ReportInputs inputs{model, *currency};
+        const ReportCurrency currency(model.amounts(), policy.get());
+        ReportInputs inputs{model, currency};
         inputs.freshness = freshness;
         inputs.now = now;
         inputs.people = people.get();
@@ -36,73 +34,57 @@ absl::StatusOr<Report> AnalyticsServiceImpl::Compute(
       });
 }
 
+template <typename Request, typename Report, typename Check, typename Build>
+grpc::Status AnalyticsServiceImpl::ServeReport(grpc::ServerContext* context,
+                                               const Request& request,
+                                               Report* response,
+                                               bool needs_people, Check check,
+                                               Build build) {
+  return Serve(request, response, [&]() -> absl::StatusOr<Report> {
+    auto query = check(request, clock_());
+    if (!query.ok()) return query.status();
+    return Compute<Report>(
+        context, needs_people,
+        [&](const ReportInputs& inputs) { return build(*query, inputs); });
+  });
+}
+
 grpc::Status AnalyticsServiceImpl::GetCostReport(
     grpc::ServerContext* context, const av1::GetCostReportRequest* request,
     av1::CostReport* response) {
-  absl::StatusOr<CostQuery> query = CheckCostRequest(*request, clock_());
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  return Respond(Compute<av1::CostReport>(context, false,
-                                          [&](const ReportInputs& inputs) {
-                                            return BuildCostReport(*query,
-                                                                   inputs);
-                                          }),
-                 response);
+  return ServeReport(context, *request, response, /*needs_people=*/false,
+                     CheckCostRequest, BuildCostReport);
 }
 
 grpc::Status AnalyticsServiceImpl::GetMeetingLoadReport(
     grpc::ServerContext* context,
     const av1::GetMeetingLoadReportRequest* request,
     av1::MeetingLoadReport* response) {
-  absl::StatusOr<LoadQuery> query = CheckLoadRequest(*request, clock_());
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  return Respond(
-      Compute<av1::MeetingLoadReport>(context, true,
-                                      [&](const ReportInputs& inputs) {
-                                        return BuildLoadReport(*query, inputs);
-                                      }),
-      response);
+  return ServeReport(context, *request, response, /*needs_people=*/true,
+                     CheckLoadRequest, BuildLoadReport);
 }
 
 grpc::Status AnalyticsServiceImpl::GetMeetingMixReport(
     grpc::ServerContext* context,
     const av1::GetMeetingMixReportRequest* request,
     av1::MeetingMixReport* response) {
-  absl::StatusOr<MixQuery> query = CheckMixRequest(*request, clock_());
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  return Respond(
-      Compute<av1::MeetingMixReport>(context, false,
-                                     [&](const ReportInputs& inputs) {
-                                       return BuildMixReport(*query, inputs);
-                                     }),
-      response);
+  return ServeReport(context, *request, response, /*needs_people=*/false,
+                     CheckMixRequest, BuildMixReport);
 }
 
 grpc::Status AnalyticsServiceImpl::GetContactCadenceReport(
     grpc::ServerContext* context,
     const av1::GetContactCadenceReportRequest* request,
     av1::ContactCadenceReport* response) {
-  absl::StatusOr<CadenceQuery> query = CheckCadenceRequest(*request, clock_());
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  return Respond(Compute<av1::ContactCadenceReport>(
-                     context, true,
-                     [&](const ReportInputs& inputs) {
-                       return BuildCadenceReport(*query, inputs);
-                     }),
-                 response);
+  return ServeReport(context, *request, response, /*needs_people=*/true,
+                     CheckCadenceRequest, BuildCadenceReport);
 }
 
 grpc::Status AnalyticsServiceImpl::GetTopPerformers(
     grpc::ServerContext* context, const av1::GetTopPerformersRequest* request,
     av1::TopPerformersReport* response) {
-  absl::StatusOr<TopPerformersQuery> query =
-      CheckTopPerformersRequest(*request, clock_());
-  if (!query.ok()) return ToGrpcStatus(query.status());
-  return Respond(Compute<av1::TopPerformersReport>(
-                     context, false,
-                     [&](const ReportInputs& inputs) {
-                       return BuildTopPerformers(*query, inputs);
-                     }),
-                 response);
+  return ServeReport(context, *request, response, /*needs_people=*/false,
+                     CheckTopPerformersRequest, BuildTopPerformers);
 }
 
 grpc::Status AnalyticsServiceImpl::GetFeedStatus(

@@ -54,6 +54,14 @@ class AnalyticsServiceImpl final : public av1::AnalyticsService::Service {
   absl::StatusOr<Report> Compute(const grpc::ServerContext* context,
                                  bool needs_people, Build&& build);
 
+  // Serves one report: the limits every request meets, then the report's
+  // own checks (`check(request, now)` returns its query), then
+  // `build(query, inputs)` through Compute.
+  template <typename Request, typename Report, typename Check, typename Build>
+  grpc::Status ServeReport(grpc::ServerContext* context, const Request& request,
+                           Report* response, bool needs_people, Check check,
+                           Build build);
+
   Projection& projection_;
   PeopleDirectory& people_;
   const PageTokenCodec& page_tokens_;

@@ -15,8 +15,7 @@ namespace {
 constexpr absl::Duration kLongestOccurrence = absl::Hours(24);
 
 int InternMoney(const google::type::Money& money, AmountTable& amounts) {
-  const int64_t nanos = money.units() * 1'000'000'000 + money.nanos();
-  return amounts.Intern({money.currency_code(), nanos});
+  return amounts.Intern({money.currency_code(), money.units(), money.nanos()});
 }
 
 bool Bounded(const std::string& rrule) {

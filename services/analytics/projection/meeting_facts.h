@@ -30,16 +30,22 @@ namespace tv1 = ::salesmeet::type::v1;
 
 // An amount as booked: its currency and billionths (nanos) of the unit. An
 // hourly cost is an amount per hour; a deal value is an amount.
+// Kept as google.type.Money holds it, so that no amount can overflow.
 struct BookedAmount {
   std::string currency;
-  int64_t nanos = 0;
+  int64_t units = 0;
+  int32_t nanos = 0;
 
+  // units x 10^9 + nanos: exact in 128 bits for every amount.
+  __int128 total_nanos() const {
+    return static_cast<__int128>(units) * 1'000'000'000 + nanos;
+  }
   friend bool operator==(const BookedAmount& a, const BookedAmount& b) {
-    return a.currency == b.currency && a.nanos == b.nanos;
+    return a.currency == b.currency && a.units == b.units && a.nanos == b.nanos;
   }
   template <typename H>
   friend H AbslHashValue(H h, const BookedAmount& a) {
-    return H::combine(std::move(h), a.currency, a.nanos);
+    return H::combine(std::move(h), a.currency, a.units, a.nanos);
   }
 };
 

@@ -21,7 +21,7 @@ struct GroupSum {
   int occurrences = 0;
   absl::Duration meeting_time;
   absl::Duration person_time;
-  CostSum cost = 0;
+  MoneySum cost;
   // The occurrences of a meeting arrive one after another, so the last
   // meeting and occurrence counted are enough to count each once.
   const MeetingFacts* last_meeting = nullptr;
@@ -72,6 +72,13 @@ ReportWeeks WeeksOf(TimeSpan range, absl::TimeZone zone) {
   return weeks;
 }
 
+// The cost as shown, in cents, to order groups by; 0 when costs are per
+// currency only, which leaves the order to the keys.
+int128 CostCents(const ReportWriter& money, const MoneySum& cost) {
+  const std::optional<int128> total = money.Total(cost);
+  return total.has_value() ? DivRoundHalfAway(*total, kNanosPerCent * 3600) : 0;
+}
+
 bool KeyedByName(av1::CostDimension dimension) {
   return dimension == av1::TEAM || dimension == av1::ORGANIZER ||
          dimension == av1::PARTICIPANT;
@@ -91,7 +98,7 @@ class CostTally {
   }
 
   void Add(const CountedOccurrence& counted);
-  av1::CostReport Write() const;
+  absl::StatusOr<av1::CostReport> Write() const;
 
  private:
   // Adds the selected employees' time and cost over `piece` to `group`.
@@ -103,14 +110,15 @@ class CostTally {
   GroupSum& ByValue(int value);
   void AddByWeek(const CountedOccurrence& counted);
   void SetKey(int index, av1::CostGroup& group) const;
-  void Fill(const GroupSum& sum, av1::CostGroup& group) const;
+  void Fill(const GroupSum& sum, const ReportWriter& money,
+            av1::CostGroup& group) const;
 
   const av1::CostDimension group_by_;
   const ReportCurrency& currency_;
   int64_t serial_ = -1;
   GroupSum totals_;
-  CostSum internal_cost_ = 0;
-  CostSum customer_facing_cost_ = 0;
+  MoneySum internal_cost_;
+  MoneySum customer_facing_cost_;
   std::vector<GroupSum> groups_;
   const NameTable& names_;
   std::vector<int> keys_;          // Of keyed groups: their name index.
@@ -125,7 +133,7 @@ void CostTally::AddAttendance(const CountedOccurrence& counted,
     const AttendeeFacts& attendee = counted.meeting.attendees()[i];
     if (!attendee.employee()) continue;
     group.person_time += piece;
-    group.cost += currency_.CostOf(attendee.hourly_cost, piece);
+    currency_.AddCost(attendee.hourly_cost, piece, group.cost);
   }
 }
 
@@ -153,12 +161,17 @@ void CostTally::Add(const CountedOccurrence& counted) {
   ++serial_;
   const MeetingFacts& meeting = counted.meeting;
   const absl::Duration length = counted.in_range.length();
-  const CostSum before = totals_.cost;
   totals_.Count(meeting, serial_);
   totals_.meeting_time += length;
   AddAttendance(counted, length, totals_);
-  (meeting.customer_facing() ? customer_facing_cost_ : internal_cost_) +=
-      totals_.cost - before;
+  MoneySum& audience_cost =
+      meeting.customer_facing() ? customer_facing_cost_ : internal_cost_;
+  for (int i : counted.attendees) {
+    const AttendeeFacts& attendee = meeting.attendees()[i];
+    if (attendee.employee()) {
+      currency_.AddCost(attendee.hourly_cost, length, audience_cost);
+    }
+  }
 
   GroupSum* whole = nullptr;  // For groupings by meeting.
   switch (group_by_) {
@@ -171,7 +184,7 @@ void CostTally::Add(const CountedOccurrence& counted) {
                                                        : attendee.participant);
         if (group.Count(meeting, serial_)) group.meeting_time += length;
         group.person_time += length;
-        group.cost += currency_.CostOf(attendee.hourly_cost, length);
+        currency_.AddCost(attendee.hourly_cost, length, group.cost);
       }
       return;
     case av1::ISO_WEEK:
@@ -238,33 +251,33 @@ void CostTally::SetKey(int index, av1::CostGroup& group) const {
   }
 }
 
-void CostTally::Fill(const GroupSum& sum, av1::CostGroup& group) const {
+void CostTally::Fill(const GroupSum& sum, const ReportWriter& money,
+                     av1::CostGroup& group) const {
   group.set_meeting_count(sum.meetings);
   group.set_occurrence_count(sum.occurrences);
   *group.mutable_meeting_time() = ToProtoDuration(sum.meeting_time);
   *group.mutable_person_time() = ToProtoDuration(sum.person_time);
-  *group.mutable_cost() = currency_.ToMoney(sum.cost);
-  group.set_cost_share(
-      Share(static_cast<double>(sum.cost), static_cast<double>(totals_.cost)));
+  money.Write(sum.cost, MoneyScale::kCost, group.mutable_cost(),
+              group.mutable_cost_by_currency());
+  group.set_cost_share(money.ShareOf(sum.cost, totals_.cost));
 }
 
-int64_t Cents(const google::type::Money& money) {
-  return money.units() * 100 + money.nanos() / 10'000'000;
-}
-
-av1::CostReport CostTally::Write() const {
+absl::StatusOr<av1::CostReport> CostTally::Write() const {
+  absl::StatusOr<ReportWriter> money = currency_.WriterFor(totals_.cost);
+  if (!money.ok()) return money.status();
   av1::CostReport report;
   report.set_group_by(group_by_);
   std::vector<int> order;
-  std::vector<int64_t> cents(groups_.size());
+  std::vector<int128> cents(groups_.size());
   for (int i = 0; i < static_cast<int>(groups_.size()); ++i) {
     // Every week is listed; other groups only when something counted.
     if (group_by_ != av1::ISO_WEEK && groups_[i].occurrences == 0) continue;
     order.push_back(i);
-    cents[i] = Cents(currency_.ToMoney(groups_[i].cost));
+    cents[i] = CostCents(*money, groups_[i].cost);
   }
   if (group_by_ != av1::ISO_WEEK) {
-    // By the cost shown, highest first, then by key.
+    // By the cost shown, highest first, then by key; by key alone when
+    // costs are per currency only.
     const bool by_name = KeyedByName(group_by_);
     std::sort(order.begin(), order.end(), [&](int a, int b) {
       if (cents[a] != cents[b]) return cents[a] > cents[b];
@@ -274,17 +287,18 @@ av1::CostReport CostTally::Write() const {
   for (int i : order) {
     av1::CostGroup* group = report.add_groups();
     SetKey(i, *group);
-    Fill(groups_[i], *group);
+    Fill(groups_[i], *money, *group);
   }
-  Fill(totals_, *report.mutable_totals());
-  *report.mutable_internal_cost() = currency_.ToMoney(internal_cost_);
-  *report.mutable_customer_facing_cost() =
-      currency_.ToMoney(customer_facing_cost_);
-  const double total = static_cast<double>(totals_.cost);
-  report.set_internal_cost_share(
-      Share(static_cast<double>(internal_cost_), total));
+  Fill(totals_, *money, *report.mutable_totals());
+  money->Write(internal_cost_, MoneyScale::kCost,
+               report.mutable_internal_cost(),
+               report.mutable_internal_cost_by_currency());
+  money->Write(customer_facing_cost_, MoneyScale::kCost,
+               report.mutable_customer_facing_cost(),
+               report.mutable_customer_facing_cost_by_currency());
+  report.set_internal_cost_share(money->ShareOf(internal_cost_, totals_.cost));
   report.set_customer_facing_cost_share(
-      Share(static_cast<double>(customer_facing_cost_), total));
+      money->ShareOf(customer_facing_cost_, totals_.cost));
   return report;
 }
 
@@ -306,15 +320,15 @@ absl::StatusOr<CostQuery> CheckCostRequest(
   return query;
 }
 
-av1::CostReport BuildCostReport(const CostQuery& query,
-                                const ReportInputs& inputs) {
+absl::StatusOr<av1::CostReport> BuildCostReport(const CostQuery& query,
+                                                const ReportInputs& inputs) {
   const NameTable& names = inputs.model.names();
   CostTally tally(query.group_by, query.scope, inputs.currency, names);
   CountedOccurrences(query.scope, names)
       .ForEach(inputs.model,
                [&](const CountedOccurrence& counted) { tally.Add(counted); });
-  av1::CostReport report = tally.Write();
-  *report.mutable_freshness() = inputs.freshness;
+  absl::StatusOr<av1::CostReport> report = tally.Write();
+  if (report.ok()) *report->mutable_freshness() = inputs.freshness;
   return report;
 }
 

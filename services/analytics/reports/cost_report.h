@@ -23,8 +23,8 @@ struct CostQuery {
 absl::StatusOr<CostQuery> CheckCostRequest(
     const av1::GetCostReportRequest& request, absl::Time now);
 
-av1::CostReport BuildCostReport(const CostQuery& query,
-                                const ReportInputs& inputs);
+absl::StatusOr<av1::CostReport> BuildCostReport(const CostQuery& query,
+                                                const ReportInputs& inputs);
 
 }  // namespace salesmeet::analytics
 

@@ -60,7 +60,7 @@ class CostReportTest : public testing::ReportTest {
     absl::StatusOr<CostQuery> query =
         CheckCostRequest(request, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
-    return BuildCostReport(*query, Inputs());
+    return testing::Unwrap(BuildCostReport(*query, Inputs()));
   }
 
   // 2027-W01 (Monday 4 January) to 2027-W03, in UTC.

@@ -13,7 +13,7 @@ namespace {
 struct MixSum {
   int occurrences = 0;
   absl::Duration time;
-  CostSum cost = 0;
+  MoneySum cost;
 
   void Add(const MixSum& one) {
     occurrences += one.occurrences;
@@ -60,8 +60,8 @@ absl::StatusOr<MixQuery> CheckMixRequest(
   return query;
 }
 
-av1::MeetingMixReport BuildMixReport(const MixQuery& query,
-                                     const ReportInputs& inputs) {
+absl::StatusOr<av1::MeetingMixReport> BuildMixReport(
+    const MixQuery& query, const ReportInputs& inputs) {
   Slices<sv1::MeetingPurpose> purposes(sv1::MeetingPurpose_ARRAYSIZE,
                                        &sv1::MeetingPurpose_IsValid);
   Slices<sv1::MeetingFormat> formats(sv1::MeetingFormat_ARRAYSIZE,
@@ -78,8 +78,8 @@ av1::MeetingMixReport BuildMixReport(const MixQuery& query,
         one.occurrences = 1;
         one.time = counted.in_range.length();
         for (int i : counted.attendees) {
-          one.cost +=
-              currency.CostOf(meeting.attendees()[i].hourly_cost, one.time);
+          currency.AddCost(meeting.attendees()[i].hourly_cost, one.time,
+                           one.cost);
         }
         purposes.Add(meeting.purpose(), one);
         formats.Add(meeting.format(), one);
@@ -88,15 +88,17 @@ av1::MeetingMixReport BuildMixReport(const MixQuery& query,
         totals.Add(one);
       });
 
+  absl::StatusOr<ReportWriter> money = currency.WriterFor(totals.cost);
+  if (!money.ok()) return money.status();
   auto fill = [&](const MixSum& sum, av1::MixEntry& entry) {
     entry.set_occurrence_count(sum.occurrences);
     *entry.mutable_meeting_time() = ToProtoDuration(sum.time);
-    *entry.mutable_cost() = currency.ToMoney(sum.cost);
+    money->Write(sum.cost, MoneyScale::kCost, entry.mutable_cost(),
+                 entry.mutable_cost_by_currency());
     entry.set_occurrence_share(Share(sum.occurrences, totals.occurrences));
     entry.set_time_share(Share(absl::ToDoubleSeconds(sum.time),
                                absl::ToDoubleSeconds(totals.time)));
-    entry.set_cost_share(
-        Share(static_cast<double>(sum.cost), static_cast<double>(totals.cost)));
+    entry.set_cost_share(money->ShareOf(sum.cost, totals.cost));
   };
 
   av1::MeetingMixReport report;

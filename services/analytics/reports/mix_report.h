@@ -22,8 +22,8 @@ struct MixQuery {
 absl::StatusOr<MixQuery> CheckMixRequest(
     const av1::GetMeetingMixReportRequest& request, absl::Time now);
 
-av1::MeetingMixReport BuildMixReport(const MixQuery& query,
-                                     const ReportInputs& inputs);
+absl::StatusOr<av1::MeetingMixReport> BuildMixReport(
+    const MixQuery& query, const ReportInputs& inputs);
 
 }  // namespace salesmeet::analytics
 

@@ -25,7 +25,7 @@ class MixReportTest : public testing::ReportTest {
     absl::StatusOr<MixQuery> query =
         CheckMixRequest(request, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
-    return BuildMixReport(*query, Inputs());
+    return testing::Unwrap(BuildMixReport(*query, Inputs()));
   }
 
   // An internal strategy video call (ada 100/h, one hour) and a weekly

@@ -1,29 +1,25 @@
 #include "services/analytics/reports/report_currency.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/calendar/cost_model.h"
 #include "common/errors.h"
 
 namespace salesmeet::analytics {
 
 namespace {
 
-// Rounds n / d half away from zero (d > 0).
-__int128 RoundedDivide(__int128 n, __int128 d) {
-  return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d);
-}
+// A cost sum is nanos per hour x seconds.
+constexpr int64_t kSecondsPerHour = 3600;
 
-constexpr __int128 kNanosPerCent = 10'000'000;
-
-google::type::Money FromCents(const std::string& code, __int128 cents) {
-  google::type::Money money;
-  money.set_currency_code(code);
-  money.set_units(static_cast<int64_t>(cents / 100));
-  money.set_nanos(static_cast<int32_t>(cents % 100 * kNanosPerCent));
-  return money;
+// `amount` at `scale` as Money, rounded once, to the cent.
+google::type::Money ToMoney(const std::string& code, int128 amount,
+                            MoneyScale scale) {
+  const int128 per_cent =
+      kNanosPerCent * (scale == MoneyScale::kCost ? kSecondsPerHour : 1);
+  return MoneyFromCents(code, DivRoundHalfAway(amount, per_cent));
 }
 
 // FAILED_PRECONDITION about scheduling's currency table, which is where
@@ -35,72 +31,125 @@ absl::Status CurrencyError(absl::string_view type, const std::string& message) {
 
 }  // namespace
 
-absl::StatusOr<ReportCurrency> ReportCurrency::Resolve(
-    const AmountTable& amounts, const sv1::SchedulingPolicy* policy) {
-  ReportCurrency currency;
-  const std::vector<BookedAmount>& all = amounts.amounts();
-  currency.converted_.reserve(all.size());
+void MoneySum::Add(int currency, int128 amount) {
+  if (currency < 0) return;
+  for (auto& [code, value] : parts_) {
+    if (code == currency) {
+      value = SaturatingAdd(value, amount);
+      return;
+    }
+  }
+  parts_.emplace_back(currency, amount);
+}
 
-  if (policy != nullptr && !policy->currency_rates().empty()) {
-    absl::StatusOr<CostModel> model = CostModel::FromPolicy(*policy);
-    if (!model.ok()) {
+MoneySum& MoneySum::operator+=(const MoneySum& other) {
+  for (const auto& [currency, amount] : other.parts_) Add(currency, amount);
+  return *this;
+}
+
+ReportCurrency::ReportCurrency(const AmountTable& amounts,
+                               const scheduling::v1::SchedulingPolicy* policy) {
+  if (policy != nullptr) {
+    policy_currency_ = policy->reporting_currency();
+    if (!policy->currency_rates().empty()) {
+      table_ = CostModel::FromPolicy(*policy);
+    }
+  }
+  for (const BookedAmount& amount : amounts.amounts()) {
+    auto it = std::find(codes_.begin(), codes_.end(), amount.currency);
+    const int currency = static_cast<int>(it - codes_.begin());
+    if (it == codes_.end()) codes_.push_back(amount.currency);
+    amounts_.push_back({currency, amount.total_nanos()});
+  }
+}
+
+void ReportCurrency::AddAmount(int index, MoneySum& sum) const {
+  if (index < 0) return;
+  sum.Add(amounts_[index].currency, amounts_[index].nanos);
+}
+
+void ReportCurrency::AddCost(int index, absl::Duration time,
+                             MoneySum& sum) const {
+  if (index < 0) return;
+  sum.Add(amounts_[index].currency,
+          SaturatingMul(amounts_[index].nanos, absl::ToInt64Seconds(time)));
+}
+
+absl::StatusOr<ReportWriter> ReportCurrency::WriterFor(
+    const MoneySum& counted) const {
+  ReportWriter writer(*this);
+  std::set<std::string> codes;
+  for (const auto& [currency, amount] : counted.parts()) {
+    codes.insert(codes_[currency]);
+  }
+  writer.counted_codes_ = absl::StrJoin(codes, ", ");
+  if (table_.has_value()) {
+    if (!table_->ok()) {
       return CurrencyError("CURRENCY_TABLE_INVALID",
                            absl::StrCat("scheduling's currency table cannot "
                                         "be used: ",
-                                        model.status().message()));
+                                        table_->status().message()));
     }
-    currency.code_ = model->reporting_currency();
-    for (const BookedAmount& amount : all) {
-      // The cost model converts hourly costs; an amount converts the same.
-      sv1::Attendee attendee;
-      attendee.mutable_snapshot()->set_kind(tv1::EMPLOYEE);
-      google::type::Money* money =
-          attendee.mutable_snapshot()->mutable_hourly_cost();
-      money->set_currency_code(amount.currency);
-      money->set_units(amount.nanos / 1'000'000'000);
-      money->set_nanos(static_cast<int32_t>(amount.nanos % 1'000'000'000));
-      absl::StatusOr<MeetingRate> rate = model->RateOf({attendee});
-      if (!rate.ok()) {
+    const CostModel& model = **table_;
+    for (const std::string& code : codes) {
+      if (!model.Convert(code, 0).has_value()) {
         return CurrencyError(
             "CURRENCY_NOT_CONVERTIBLE",
-            absl::StrCat("amounts in ", amount.currency,
+            absl::StrCat("the report counts amounts in ", code,
                          " but scheduling's currency table has no rate for "
                          "it; add one with UpdateSchedulingPolicy"));
       }
-      currency.converted_.push_back(rate->nanos_per_hour);
     }
-    return currency;
+    writer.table_ = &model;
+    writer.code_ = model.reporting_currency();
+  } else if (codes.size() == 1) {
+    writer.code_ = *codes.begin();
+  } else if (codes.empty()) {
+    writer.code_ = policy_currency_.empty() ? kNoCurrency : policy_currency_;
   }
-
-  std::set<std::string> codes;
-  for (const BookedAmount& amount : all) codes.insert(amount.currency);
-  if (codes.size() > 1) {
-    return CurrencyError(
-        "MIXED_CURRENCIES",
-        absl::StrCat("meetings are costed in ", absl::StrJoin(codes, ", "),
-                     " and scheduling's policy has no currency table to "
-                     "report them in one; add one with "
-                     "UpdateSchedulingPolicy"));
-  }
-  if (!codes.empty()) {
-    currency.code_ = *codes.begin();
-  } else if (policy != nullptr && !policy->reporting_currency().empty()) {
-    currency.code_ = policy->reporting_currency();
-  } else {
-    currency.code_ = kNoCurrency;
-  }
-  for (const BookedAmount& amount : all) {
-    currency.converted_.push_back(amount.nanos);
-  }
-  return currency;
+  return writer;
 }
 
-google::type::Money ReportCurrency::ToMoney(CostSum cost) const {
-  return FromCents(code_, RoundedDivide(cost, kNanosPerCent * 3600));
+std::optional<int128> ReportWriter::Total(const MoneySum& sum) const {
+  if (code_.empty()) return std::nullopt;
+  int128 total = 0;
+  for (const auto& [currency, amount] : sum.parts()) {
+    if (table_ == nullptr) {
+      total = SaturatingAdd(total, amount);
+      continue;
+    }
+    // Converting a sum is exact: conversion is linear, rounded once.
+    std::optional<int128> converted =
+        table_->Convert(currency_.codes_[currency], amount);
+    total = SaturatingAdd(total, converted.has_value()
+                                     ? *converted
+                                     : (amount < 0 ? -kInt128Max : kInt128Max));
+  }
+  return total;
 }
 
-google::type::Money ReportCurrency::NanosToMoney(__int128 nanos) const {
-  return FromCents(code_, RoundedDivide(nanos, kNanosPerCent));
+double ReportWriter::ShareOf(const MoneySum& part,
+                             const MoneySum& whole) const {
+  const std::optional<int128> p = Total(part), w = Total(whole);
+  if (!p.has_value() || !w.has_value()) return 0;
+  return Share(static_cast<double>(*p), static_cast<double>(*w));
+}
+
+void ReportWriter::Write(
+    const MoneySum& sum, MoneyScale scale, google::type::Money* total,
+    google::protobuf::RepeatedPtrField<google::type::Money>* by_currency)
+    const {
+  if (std::optional<int128> in_one = Total(sum); in_one.has_value()) {
+    *total = ToMoney(code_, *in_one, scale);
+  }
+  std::vector<std::pair<std::string, int128>> parts;
+  for (const auto& [currency, amount] : sum.parts()) {
+    parts.emplace_back(currency_.codes_[currency], amount);
+  }
+  std::sort(parts.begin(), parts.end());
+  for (const auto& [code, amount] : parts) {
+    *by_currency->Add() = ToMoney(code, amount, scale);
+  }
 }
 
 double Share(double part, double whole) {

@@ -111,6 +111,13 @@ inline absl::Time TestNow() { return At("UTC", 2027, 6, 1, 12); }
 
 // A read model with meetings applied, and the inputs a report reads,
 // computed the way the service computes them.
+// The report, failing the test when it is an error.
+template <typename Report>
+Report Unwrap(absl::StatusOr<Report> report) {
+  EXPECT_TRUE(report.ok()) << report.status();
+  return report.ok() ? *std::move(report) : Report();
+}
+
 class ReportTest : public ::testing::Test {
  protected:
   // The clock reports are evaluated at unless a test moves it.
@@ -120,12 +127,11 @@ class ReportTest : public ::testing::Test {
     ASSERT_TRUE(model_.Apply(meeting, now_).ok()) << meeting.name();
   }
 
-  // Inputs over the current model; `people` may be null.
-  ReportInputs Inputs(const ParticipantsByName* people = nullptr) {
-    absl::StatusOr<ReportCurrency> currency =
-        ReportCurrency::Resolve(model_.amounts(), nullptr);
-    EXPECT_TRUE(currency.ok()) << currency.status();
-    currency_ = std::make_unique<ReportCurrency>(*std::move(currency));
+  // Inputs over the current model; `people` may be null, and so may
+  // `policy` (no conversion table).
+  ReportInputs Inputs(const ParticipantsByName* people = nullptr,
+                      const sv1::SchedulingPolicy* policy = nullptr) {
+    currency_ = std::make_unique<ReportCurrency>(model_.amounts(), policy);
     ReportInputs inputs{model_, *currency_};
     inputs.freshness.set_as_of_sequence(42);
     inputs.now = now_;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/errors.h"
 #include "common/field_checks.h"
@@ -24,9 +25,9 @@ struct Performer {
 
   int meetings = 0;
   int outcomes[sv1::MeetingOutcome_ARRAYSIZE] = {};
-  __int128 won_nanos = 0;
+  MoneySum won;
   absl::Duration time;
-  CostSum cost = 0;
+  MoneySum cost;
   double score = 0;
 
   int count(sv1::MeetingOutcome outcome) const { return outcomes[outcome]; }
@@ -40,14 +41,23 @@ bool IsSales(const AttendeeFacts& attendee) {
                                  attendee.role == tv1::SALES_MANAGER);
 }
 
-// n / d rounded half away from zero; 0 when d is 0 (d >= 0).
-__int128 RoundedRatio(__int128 n, __int128 d) {
-  if (d == 0) return 0;
-  return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d);
+bool RanksByMoney(av1::PerformanceMetric metric) {
+  return metric == av1::WON_DEAL_VALUE ||
+         metric == av1::VALUE_PER_MEETING_HOUR ||
+         metric == av1::RETURN_ON_MEETING_COST;
 }
 
-double ScoreOf(const Performer& p, av1::PerformanceMetric metric) {
-  const double won = static_cast<double>(p.won_nanos) / 1e9;
+// Won value and cost in the report's one currency, when it has one.
+struct PerformerMoney {
+  std::optional<int128> won;   // nanos
+  std::optional<int128> cost;  // nanos per hour x seconds
+};
+
+double ScoreOf(const Performer& p, const PerformerMoney& money,
+               av1::PerformanceMetric metric) {
+  const double won = money.won.has_value()
+                         ? static_cast<double>(*money.won) / kNanosPerUnit
+                         : 0;
   switch (metric) {
     case av1::WON_DEAL_VALUE:
       return won;
@@ -56,15 +66,16 @@ double ScoreOf(const Performer& p, av1::PerformanceMetric metric) {
     case av1::VALUE_PER_MEETING_HOUR:
       return Share(won, absl::ToDoubleHours(p.time));
     case av1::RETURN_ON_MEETING_COST:
+      if (!money.won.has_value() || !money.cost.has_value()) return 0;
       // A cost sum is nanos per hour x seconds: nanos x 3600.
-      return Share(static_cast<double>(p.won_nanos) * 3600,
-                   static_cast<double>(p.cost));
+      return Share(static_cast<double>(*money.won) * 3600,
+                   static_cast<double>(*money.cost));
     default:
       return 0;
   }
 }
 
-void FillEntry(const Performer& p, int rank, const ReportCurrency& currency,
+void FillEntry(const Performer& p, int rank, const ReportWriter& money,
                av1::PerformerEntry& entry) {
   entry.set_rank(rank);
   entry.set_participant(std::string(p.participant));
@@ -77,13 +88,23 @@ void FillEntry(const Performer& p, int rank, const ReportCurrency& currency,
   entry.set_advanced_count(p.count(sv1::ADVANCED));
   entry.set_held_count(p.count(sv1::HELD));
   entry.set_no_show_count(p.count(sv1::NO_SHOW));
-  *entry.mutable_won_deal_value() = currency.NanosToMoney(p.won_nanos);
+  money.Write(p.won, MoneyScale::kNanos, entry.mutable_won_deal_value(),
+              entry.mutable_won_deal_value_by_currency());
   entry.set_win_rate(p.win_rate());
   *entry.mutable_meeting_time() = ToProtoDuration(p.time);
-  *entry.mutable_meeting_cost() = currency.ToMoney(p.cost);
-  *entry.mutable_value_per_meeting_hour() = currency.NanosToMoney(
-      RoundedRatio(p.won_nanos * 3600, absl::ToInt64Seconds(p.time)));
-  entry.set_return_on_meeting_cost(ScoreOf(p, av1::RETURN_ON_MEETING_COST));
+  money.Write(p.cost, MoneyScale::kCost, entry.mutable_meeting_cost(),
+              entry.mutable_meeting_cost_by_currency());
+  const PerformerMoney totals{money.Total(p.won), money.Total(p.cost)};
+  if (totals.won.has_value()) {
+    const int64_t seconds = absl::ToInt64Seconds(p.time);
+    *entry.mutable_value_per_meeting_hour() = MoneyFromNanos(
+        money.code(),
+        seconds == 0
+            ? 0
+            : DivRoundHalfAway(SaturatingMul(*totals.won, 3600), seconds));
+  }
+  entry.set_return_on_meeting_cost(
+      ScoreOf(p, totals, av1::RETURN_ON_MEETING_COST));
 }
 
 }  // namespace
@@ -116,8 +137,8 @@ absl::StatusOr<TopPerformersQuery> CheckTopPerformersRequest(
   return query;
 }
 
-av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
-                                            const ReportInputs& inputs) {
+absl::StatusOr<av1::TopPerformersReport> BuildTopPerformers(
+    const TopPerformersQuery& query, const ReportInputs& inputs) {
   // Every attendee counts towards a meeting's cost; the team and
   // participant filters choose performers, not attendance.
   Scope meetings = query.scope;
@@ -146,13 +167,13 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
     const MeetingFacts::Attendees& attendees = meeting.attendees();
     attended.assign(attendees.size(), absl::ZeroDuration());
     attends.assign(attendees.size(), 0);
-    CostSum cost = 0;
+    MoneySum cost;
     walker.ForEachOf(meeting, [&](const CountedOccurrence& counted) {
       const absl::Duration length = counted.in_range.length();
       for (int i : counted.attendees) {
         attends[i] = 1;
         attended[i] += length;
-        cost += currency.CostOf(attendees[i].hourly_cost, length);
+        currency.AddCost(attendees[i].hourly_cost, length, cost);
       }
     });
     for (size_t i = 0; i < attendees.size(); ++i) {
@@ -175,7 +196,7 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
         ++p.outcomes[meeting.outcome()];
       }
       if (meeting.outcome() == sv1::WON) {
-        p.won_nanos += currency.Nanos(meeting.deal_value());
+        currency.AddAmount(meeting.deal_value(), p.won);
       }
       p.time += attended[i];
       p.cost += cost;
@@ -190,11 +211,30 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
     }
   });
 
-  std::vector<const Performer*> ranked;
+  std::vector<Performer*> ranked;
+  MoneySum counted;
   for (Performer& p : performers) {
     if (p.meetings < query.min_meetings) continue;
-    p.score = ScoreOf(p, query.metric);
+    counted += p.won;
+    counted += p.cost;
     ranked.push_back(&p);
+  }
+  absl::StatusOr<ReportWriter> money = currency.WriterFor(counted);
+  if (!money.ok()) return money.status();
+  if (RanksByMoney(query.metric) && money->code().empty()) {
+    const std::string message = absl::StrCat(
+        "ranking by ", av1::PerformanceMetric_Name(query.metric),
+        " compares amounts in one currency, and the counted ones are in ",
+        money->counted_codes(),
+        "; add a conversion table to scheduling's policy "
+        "(UpdateSchedulingPolicy), or rank by WIN_RATE");
+    return FailedPreconditionError(
+        "MIXED_CURRENCIES", message,
+        {{"MIXED_CURRENCIES", "schedulingPolicy", message}});
+  }
+  for (Performer* p : ranked) {
+    p->score = ScoreOf(*p, {money->Total(p->won), money->Total(p->cost)},
+                       query.metric);
   }
   std::sort(ranked.begin(), ranked.end(),
             [](const Performer* a, const Performer* b) {
@@ -212,7 +252,7 @@ av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
                             ? i < static_cast<size_t>(query.max_results)
                             : ranked[i]->participant == query.scope.participant;
     if (!wanted) continue;
-    FillEntry(*ranked[i], static_cast<int>(i) + 1, currency,
+    FillEntry(*ranked[i], static_cast<int>(i) + 1, *money,
               *report.add_entries());
   }
   return report;

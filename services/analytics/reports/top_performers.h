@@ -24,8 +24,8 @@ struct TopPerformersQuery {
 absl::StatusOr<TopPerformersQuery> CheckTopPerformersRequest(
     const av1::GetTopPerformersRequest& request, absl::Time now);
 
-av1::TopPerformersReport BuildTopPerformers(const TopPerformersQuery& query,
-                                            const ReportInputs& inputs);
+absl::StatusOr<av1::TopPerformersReport> BuildTopPerformers(
+    const TopPerformersQuery& query, const ReportInputs& inputs);
 
 }  // namespace salesmeet::analytics
 

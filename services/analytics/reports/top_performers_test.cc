@@ -46,7 +46,7 @@ class TopPerformersTest : public testing::ReportTest {
     absl::StatusOr<TopPerformersQuery> query =
         CheckTopPerformersRequest(request, testing::TestNow());
     EXPECT_TRUE(query.ok()) << query.status();
-    return BuildTopPerformers(*query, Inputs());
+    return testing::Unwrap(BuildTopPerformers(*query, Inputs()));
   }
 
   // ada, bo and cy each win the same 1000 EUR deal together; bo has four

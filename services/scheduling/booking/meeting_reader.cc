@@ -59,14 +59,14 @@ absl::StatusOr<MeetingQuery> QueryFromFilter(
       if (!ParseEnum<v1::MeetingPurpose>(t.value, v1::MeetingPurpose_Parse,
                                          &value)) {
         errors.Add("filter",
-                   absl::StrCat("\"", t.value, "\" is not a meeting purpose"));
+                   absl::StrCat(Quoted(t.value), " is not a meeting purpose"));
       }
       query.purpose = value;
     } else if (t.field == "format") {
       if (!ParseEnum<v1::MeetingFormat>(t.value, v1::MeetingFormat_Parse,
                                         &value)) {
         errors.Add("filter",
-                   absl::StrCat("\"", t.value, "\" is not a meeting format"));
+                   absl::StrCat(Quoted(t.value), " is not a meeting format"));
       }
       query.format = value;
     } else if (t.field == "audience") {

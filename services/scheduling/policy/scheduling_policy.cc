@@ -80,8 +80,8 @@ void ValidateRules(const v1::PolicyRules& rules,
         IsIsoCurrencyCode(threshold.currency_code()) &&
         !HasRate(policy, threshold.currency_code())) {
       errors.Add(absl::StrCat(field, ".currency_code"),
-                 absl::StrCat("\"", threshold.currency_code(),
-                              "\" has no rate in currency_rates; add one or "
+                 absl::StrCat(Quoted(threshold.currency_code()),
+                              " has no rate in currency_rates; add one or "
                               "state the threshold in the reporting currency"));
     }
   }
@@ -139,8 +139,8 @@ void ValidateCurrencies(const v1::SchedulingPolicy& policy,
   const std::string& reporting = policy.reporting_currency();
   if (!reporting.empty() && !IsIsoCurrencyCode(reporting)) {
     errors.Add("policy.reporting_currency",
-               absl::StrCat("\"", reporting,
-                            "\" is not an ISO 4217 currency code such as "
+               absl::StrCat(Quoted(reporting),
+                            " is not an ISO 4217 currency code such as "
                             "\"EUR\""));
   } else if (reporting.empty() && policy.currency_rates_size() > 0) {
     errors.Add("policy.reporting_currency",
@@ -158,18 +158,18 @@ void ValidateCurrencies(const v1::SchedulingPolicy& policy,
     const std::string& code = rate.currency_code();
     if (!IsIsoCurrencyCode(code)) {
       errors.Add(absl::StrCat(prefix, ".currency_code"),
-                 absl::StrCat("\"", code,
-                              "\" is not an ISO 4217 currency code such as "
+                 absl::StrCat(Quoted(code),
+                              " is not an ISO 4217 currency code such as "
                               "\"USD\""));
     } else if (code == reporting) {
       errors.Add(absl::StrCat(prefix, ".currency_code"),
-                 absl::StrCat("\"", code,
-                              "\" is the reporting currency, whose rate is "
+                 absl::StrCat(Quoted(code),
+                              " is the reporting currency, whose rate is "
                               "always 1; leave it out"));
     } else if (auto [it, inserted] = seen.emplace(code, i); !inserted) {
       errors.Add(absl::StrCat(prefix, ".currency_code"),
-                 absl::StrCat("\"", code,
-                              "\" already has a rate in "
+                 absl::StrCat(Quoted(code),
+                              " already has a rate in "
                               "policy.currency_rates[",
                               it->second, "]"));
     }

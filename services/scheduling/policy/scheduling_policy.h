@@ -17,8 +17,6 @@
 
 namespace salesmeet::scheduling {
 
-namespace v1 = ::salesmeet::scheduling::v1;
-
 // The one policy's resource name.
 inline constexpr char kSchedulingPolicyName[] = "schedulingPolicy";
 
