@@ -133,7 +133,8 @@ bool IsIsoCurrencyCode(absl::string_view code) {
 }
 
 void CheckMoney(const google::type::Money& money, bool allow_negative,
-                absl::string_view field, FieldErrors& errors) {
+                absl::string_view field, FieldErrors& errors,
+                int64_t max_units) {
   if (!IsIsoCurrencyCode(money.currency_code())) {
     errors.Add(absl::StrCat(field, ".currency_code"),
                absl::StrCat(Quoted(money.currency_code()),
@@ -147,6 +148,10 @@ void CheckMoney(const google::type::Money& money, bool allow_negative,
                "must be within ±999,999,999 and have the sign of units");
   } else if (!allow_negative && (money.units() < 0 || money.nanos() < 0)) {
     errors.Add(field, "must not be negative");
+  } else if (money.units() > max_units || money.units() < -max_units) {
+    errors.Add(
+        absl::StrCat(field, ".units"),
+        absl::StrCat("must be at most ", max_units, " in absolute value"));
   }
 }
 

@@ -5,6 +5,7 @@
 // idempotency keys, time zones, money, durations and timestamps. Each adds
 // its finding, with the field's path, to a FieldErrors.
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -51,10 +52,20 @@ void CheckTimeZone(absl::string_view name, absl::string_view field,
 // An active ISO 4217 code such as "EUR".
 bool IsIsoCurrencyCode(absl::string_view code);
 
+// No amount the API accepts is larger: a quadrillion units (10^15) is
+// beyond any deal in any currency, and keeps every sum exact in 128 bits.
+inline constexpr int64_t kMaxMoneyUnits = 1'000'000'000'000'000;
+// No hourly cost is larger: a billion units an hour (about 59,000 EUR in
+// IDR, the largest-unit currency in use), so that a meeting's cost, 100
+// attendees over a whole year, stays exact in google.type.Money.
+inline constexpr int64_t kMaxHourlyCostUnits = 1'000'000'000;
+
 // Well-formed money in an ISO currency (units and nanos agree in sign,
-// |nanos| < 1e9); with `allow_negative` false, also not below zero.
+// |nanos| < 1e9, |units| <= max_units); with `allow_negative` false, also
+// not below zero.
 void CheckMoney(const google::type::Money& money, bool allow_negative,
-                absl::string_view field, FieldErrors& errors);
+                absl::string_view field, FieldErrors& errors,
+                int64_t max_units = kMaxMoneyUnits);
 
 // A well-formed duration strictly between zero and `max` (inclusive).
 void CheckPositiveDuration(const google::protobuf::Duration& duration,

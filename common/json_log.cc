@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace salesmeet {
 
@@ -44,6 +45,21 @@ std::string JsonEscape(absl::string_view text) {
     }
   }
   return out;
+}
+
+void RouteProtobufLogToJson() {
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level,
+                                     const char* filename, int line,
+                                     const std::string& message) {
+    const LogLevel ours =
+        level >= google::protobuf::LOGLEVEL_ERROR     ? LogLevel::kError
+        : level == google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarning
+                                                      : LogLevel::kInfo;
+    LogJson(ours, "libprotobuf",
+            {{"detail", message},
+             {"source",
+              absl::StrCat(filename == nullptr ? "" : filename, ":", line)}});
+  });
 }
 
 void LogJson(LogLevel level, absl::string_view message,

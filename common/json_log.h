@@ -37,6 +37,11 @@ enum class LogLevel { kInfo, kWarning, kError };
 void LogJson(LogLevel level, absl::string_view message,
              const std::vector<LogField>& fields = {});
 
+// Sends libprotobuf's own log (for example "String field contains invalid
+// UTF-8" when a request is undecodable) through LogJson, so that stderr
+// stays one JSON object per line. Once per process, before serving.
+void RouteProtobufLogToJson();
+
 // Escapes a string for inclusion inside JSON double quotes.
 std::string JsonEscape(absl::string_view text);
 

@@ -44,8 +44,71 @@ void CheckString(const std::string& text, const std::string& path,
   }
 }
 
+// The well-known types' own ranges, which protobuf does not enforce on the
+// wire: a Duration of 2e9 nanos or a Timestamp in year 10000 is refused
+// here rather than misread later.
+constexpr int64_t kMaxDurationSeconds = 315'576'000'000;
+constexpr int64_t kMinTimestampSeconds = -62'135'596'800;  // 0001-01-01
+constexpr int64_t kMaxTimestampSeconds = 253'402'300'799;  // 9999-12-31
+
+bool SameSignOrZero(int64_t a, int64_t b) {
+  return (a >= 0 && b >= 0) || (a <= 0 && b <= 0);
+}
+
+// Checks a Duration, Timestamp or Money; false for any other type.
+bool CheckWellKnown(const Message& message, const std::string& path,
+                    FieldErrors& errors) {
+  const google::protobuf::Descriptor* type = message.GetDescriptor();
+  const std::string& name = type->full_name();
+  if (name != "google.protobuf.Duration" &&
+      name != "google.protobuf.Timestamp" && name != "google.type.Money") {
+    return false;
+  }
+  const Reflection* reflection = message.GetReflection();
+  const FieldDescriptor* big = type->field(0);
+  const FieldDescriptor* nanos_field = type->FindFieldByName("nanos");
+  if (name == "google.type.Money") big = type->FindFieldByName("units");
+  if (big == nullptr || nanos_field == nullptr) return false;
+  const int64_t whole = reflection->GetInt64(message, big);
+  const int32_t nanos = reflection->GetInt32(message, nanos_field);
+  if (name == "google.protobuf.Timestamp") {
+    if (whole < kMinTimestampSeconds || whole > kMaxTimestampSeconds ||
+        nanos < 0 || nanos > 999'999'999) {
+      errors.Add(path,
+                 "is not a valid timestamp: seconds must fall in years 1 to "
+                 "9999 and nanos in 0 to 999999999");
+    }
+  } else if (name == "google.protobuf.Duration") {
+    if (whole < -kMaxDurationSeconds || whole > kMaxDurationSeconds ||
+        nanos < -999'999'999 || nanos > 999'999'999 ||
+        !SameSignOrZero(whole, nanos)) {
+      errors.Add(path,
+                 "is not a valid duration: at most 10,000 years, with nanos "
+                 "within +-999999999 and of the same sign as seconds");
+    }
+  } else if (whole < -kMaxMoneyUnits || whole > kMaxMoneyUnits ||
+             nanos < -999'999'999 || nanos > 999'999'999 ||
+             !SameSignOrZero(whole, nanos)) {
+    errors.Add(path, absl::StrCat("is not an amount salesmeet accepts: units "
+                                  "within +-",
+                                  kMaxMoneyUnits,
+                                  ", nanos within +-999999999 and of the same "
+                                  "sign as units"));
+  }
+  return true;
+}
+
+void CheckEnum(const FieldDescriptor* field, int value, const std::string& path,
+               FieldErrors& errors) {
+  if (field->enum_type()->FindValueByNumber(value) == nullptr) {
+    errors.Add(path, absl::StrCat(value, " is not a value of ",
+                                  field->enum_type()->name()));
+  }
+}
+
 void CheckMessage(const Message& message, const std::string& prefix,
                   FieldErrors& errors) {
+  if (CheckWellKnown(message, prefix, errors)) return;
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);  // only the fields that are set
@@ -63,6 +126,9 @@ void CheckMessage(const Message& message, const std::string& prefix,
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           CheckMessage(reflection->GetRepeatedMessage(message, field, i), item,
                        errors);
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+          CheckEnum(field, reflection->GetRepeatedEnumValue(message, field, i),
+                    item, errors);
         } else if (field->type() == FieldDescriptor::TYPE_STRING) {
           std::string scratch;
           CheckString(reflection->GetRepeatedStringReference(message, field, i,
@@ -72,6 +138,8 @@ void CheckMessage(const Message& message, const std::string& prefix,
       }
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       CheckMessage(reflection->GetMessage(message, field), path, errors);
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      CheckEnum(field, reflection->GetEnumValue(message, field), path, errors);
     } else if (field->type() == FieldDescriptor::TYPE_STRING) {
       std::string scratch;
       CheckString(reflection->GetStringReference(message, field, &scratch),

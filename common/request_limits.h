@@ -3,7 +3,9 @@
 
 // Limits every request meets before any handler looks at it: no string
 // longer than kMaxRequestStringBytes or holding control characters, no
-// repeated field (or map) with more than kMaxRequestRepeated entries.
+// repeated field (or map) with more than kMaxRequestRepeated entries, no
+// enum number the enum does not define, and every Duration, Timestamp and
+// Money within its type's range (Money within +-kMaxMoneyUnits).
 //
 // They sit far above every documented per-field limit (a description's 2000
 // characters, BatchGetParticipants' 1000 names), which validators still
@@ -12,8 +14,10 @@
 // paths or copies a megabyte-long time zone into an error.
 
 #include <cstddef>
+#include <cstdint>
 
 #include "absl/status/status.h"
+#include "common/field_checks.h"
 #include "google/protobuf/message.h"
 
 namespace salesmeet {

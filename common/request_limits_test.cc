@@ -57,5 +57,46 @@ TEST(RequestLimitsTest, NamesRepeatedEntriesByIndex) {
   EXPECT_EQ(FirstBadField(CheckRequestLimits(request)), "names[1]");
 }
 
+TEST(RequestLimitsTest, RefusesEnumNumbersTheEnumDoesNotDefine) {
+  pv1::CreateParticipantRequest request;
+  request.mutable_participant()->set_kind(
+      static_cast<salesmeet::type::v1::ParticipantKind>(999));
+  EXPECT_EQ(FirstBadField(CheckRequestLimits(request)), "participant.kind");
+}
+
+TEST(RequestLimitsTest, RefusesDurationsAndTimestampsOutsideTheirRanges) {
+  pv1::CreateParticipantRequest request;
+  request.mutable_participant()->mutable_weekly_meeting_budget()->set_nanos(
+      2'000'000'000);
+  EXPECT_EQ(FirstBadField(CheckRequestLimits(request)),
+            "participant.weekly_meeting_budget");
+  request.mutable_participant()->mutable_weekly_meeting_budget()->set_seconds(
+      -5);
+  request.mutable_participant()->mutable_weekly_meeting_budget()->set_nanos(5);
+  EXPECT_EQ(FirstBadField(CheckRequestLimits(request)),
+            "participant.weekly_meeting_budget");
+  request.mutable_participant()->clear_weekly_meeting_budget();
+  request.mutable_participant()->mutable_create_time()->set_seconds(
+      253'402'300'800);  // 10000-01-01
+  EXPECT_EQ(FirstBadField(CheckRequestLimits(request)),
+            "participant.create_time");
+}
+
+TEST(RequestLimitsTest, RefusesMoneyBeyondTheBoundOrMalformed) {
+  pv1::CreateParticipantRequest request;
+  google::type::Money* cost =
+      request.mutable_participant()->mutable_hourly_cost();
+  cost->set_currency_code("IDR");
+  cost->set_units(kMaxMoneyUnits);
+  EXPECT_TRUE(CheckRequestLimits(request).ok());
+  cost->set_units(kMaxMoneyUnits + 1);
+  EXPECT_EQ(FirstBadField(CheckRequestLimits(request)),
+            "participant.hourly_cost");
+  cost->set_units(1);
+  cost->set_nanos(-1);
+  EXPECT_EQ(FirstBadField(CheckRequestLimits(request)),
+            "participant.hourly_cost");
+}
+
 }  // namespace
 }  // namespace salesmeet

@@ -109,7 +109,9 @@ ServerOptions ServerOptionsFromFlags(std::string service_name,
 
 ServerRunner::ServerRunner(ServerOptions options)
     : options_(std::move(options)),
-      registry_(std::make_shared<prometheus::Registry>()) {}
+      registry_(std::make_shared<prometheus::Registry>()) {
+  RouteProtobufLogToJson();
+}
 
 ServerRunner::~ServerRunner() = default;
 

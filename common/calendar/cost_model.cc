@@ -45,6 +45,10 @@ google::type::Money CostOfNanoseconds(const MeetingRate& rate,
 
 }  // namespace
 
+bool IsUsableCurrencyRate(double rate) {
+  return std::isfinite(rate) && rate >= 1e-9 && rate <= 1e9;
+}
+
 absl::StatusOr<CostModel> CostModel::FromPolicy(
     const scheduling::v1::SchedulingPolicy& policy) {
   CostModel model;
@@ -70,8 +74,8 @@ absl::StatusOr<CostModel> CostModel::FromPolicy(
       errors.Add(absl::StrCat(field, ".currency_code"),
                  absl::StrCat(code, " has more than one rate"));
     }
-    if (!std::isfinite(entry.rate()) || entry.rate() <= 0) {
-      errors.Add(absl::StrCat(field, ".rate"), "must be a positive number");
+    if (!IsUsableCurrencyRate(entry.rate())) {
+      errors.Add(absl::StrCat(field, ".rate"), "must be from 1e-9 to 1e9");
       continue;
     }
     // The shortest decimal that reads back as this double is the number the

@@ -30,6 +30,10 @@ struct MeetingRate {
   __int128 nanos_per_hour = 0;
 };
 
+// A conversion rate salesmeet accepts: finite, from 10^-9 to 10^9 (the
+// IDR-to-EUR rate is about 6e-5), so converting any amount stays exact.
+bool IsUsableCurrencyRate(double rate);
+
 // Costs meetings the way SchedulingPolicy's currency settings say: in the
 // attendees' common currency, or converted to reporting_currency when the
 // policy has a conversion table.

@@ -236,7 +236,7 @@ void ValidateParticipant(const v1::Participant& p, absl::string_view prefix,
                "the company nothing");
   } else if (p.has_hourly_cost()) {
     CheckMoney(p.hourly_cost(), /*allow_negative=*/false, field("hourly_cost"),
-               errors);
+               errors, kMaxHourlyCostUnits);
   }
   if (p.has_weekly_meeting_budget()) {
     if (!employee) {

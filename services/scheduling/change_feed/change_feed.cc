@@ -45,10 +45,12 @@ absl::Status StreamChanges(
   absl::StatusOr<int64_t> head = store.HeadSequence();
   if (!head.ok()) return head.status();
   if (options.after_sequence < 0 || options.after_sequence > *head) {
-    return absl::OutOfRangeError(
-        absl::StrCat("after_sequence ", options.after_sequence,
-                     " is outside the feed, whose latest sequence is ", *head,
-                     "; is the client pointed at another database?"));
+    return WithErrorInfo(
+        absl::OutOfRangeError(absl::StrCat(
+            "after_sequence ", options.after_sequence,
+            " is outside the feed, whose latest sequence is ", *head,
+            "; is the client pointed at another database?")),
+        "SEQUENCE_OUT_OF_RANGE", {{"head_sequence", absl::StrCat(*head)}});
   }
   int64_t cursor = options.after_sequence;
   // Cancellation is polled at least this often while waiting.

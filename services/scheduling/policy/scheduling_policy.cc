@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/calendar/cost_model.h"
 #include "common/field_checks.h"
 #include "common/status_macros.h"
 #include "google/protobuf/descriptor.h"
@@ -173,9 +174,9 @@ void ValidateCurrencies(const v1::SchedulingPolicy& policy,
                               "policy.currency_rates[",
                               it->second, "]"));
     }
-    if (!std::isfinite(rate.rate()) || rate.rate() <= 0) {
+    if (!IsUsableCurrencyRate(rate.rate())) {
       errors.Add(absl::StrCat(prefix, ".rate"),
-                 "must be a positive number: how many units of the reporting "
+                 "must be from 1e-9 to 1e9: how many units of the reporting "
                  "currency one unit of currency_code is worth");
     }
   }
