@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/drain_gate.h"
 #include "common/request_limits.h"
 #include "google/rpc/status.pb.h"
 
@@ -34,11 +35,14 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
   return grpc::Status::OK;
 }
 
-// Serves a unary call: refuses a request past the limits every request
-// meets (request_limits.h) before any work, then runs `work` (returning
+// Serves a unary call: refuses it UNAVAILABLE once the server drains
+// (drain_gate.h), refuses a request past the limits every request meets
+// (request_limits.h) before any work, then runs `work` (returning
 // absl::StatusOr<T>) and finishes like Respond.
 template <typename Request, typename T, typename Work>
 grpc::Status Serve(const Request& request, T* response, Work&& work) {
+  DrainGate::Ticket ticket(DrainGate::Process());
+  if (!ticket.admitted()) return ToGrpcStatus(DrainGate::Refusal());
   if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
     return ToGrpcStatus(limits);
   }
@@ -48,6 +52,8 @@ grpc::Status Serve(const Request& request, T* response, Work&& work) {
 // The same for a call whose work returns only an absl::Status.
 template <typename Request, typename Work>
 grpc::Status Serve(const Request& request, Work&& work) {
+  DrainGate::Ticket ticket(DrainGate::Process());
+  if (!ticket.admitted()) return ToGrpcStatus(DrainGate::Refusal());
   if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
     return ToGrpcStatus(limits);
   }

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/drain_gate.h"
 #include "common/json_log.h"
 #include "common/rpc_observer.h"
 #include "grpc/health/v1/health.pb.h"
@@ -232,30 +233,21 @@ absl::Status ServerRunner::Run() {
   if (options_.drain_grace > absl::ZeroDuration()) {
     absl::SleepFor(options_.drain_grace);
   }
+  // From here every new call is refused UNAVAILABLE by its handler, and
+  // the calls already working finish; see drain_gate.h for why the server
+  // is then left without gRPC's Shutdown().
   const absl::Time start = absl::Now();
-  absl::Notification stopped;
-  std::thread stopper([&] {
-    server->Shutdown(absl::ToChronoTime(start + options_.shutdown_timeout));
-    server->Wait();
-    stopped.Notify();
-  });
-  // At the deadline gRPC cancels the calls still running, but a handler
-  // blocked in a slow store call returns only when that call does. After a
-  // short margin we stop waiting: such a call was never acknowledged, and
-  // its transaction rolls back if it had not committed.
-  if (!stopped.WaitForNotificationWithTimeout(options_.shutdown_timeout +
-                                              absl::Seconds(1))) {
-    LogJson(LogLevel::kWarning, "stopped with handlers still running",
-            {{"service", options_.service_name},
-             {"shutdown_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
-    std::_Exit(0);
-  }
-  stopper.join();
-  metrics_stopper.join();
-  LogJson(LogLevel::kInfo, "stopped",
+  DrainGate& gate = DrainGate::Process();
+  gate.StartRefusing();
+  const bool idle = gate.WaitUntilIdle(options_.shutdown_timeout);
+  // A handler blocked in a slow store call past the timeout was never
+  // acknowledged, and its transaction rolls back if it had not committed.
+  LogJson(idle ? LogLevel::kInfo : LogLevel::kWarning,
+          idle ? "stopped" : "stopped with handlers still running",
           {{"service", options_.service_name},
            {"shutdown_ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
-  return absl::OkStatus();
+  metrics_stopper.detach();
+  std::_Exit(0);
 }
 
 }  // namespace salesmeet

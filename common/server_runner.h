@@ -71,8 +71,10 @@ class ServerRunner {
     drain_hook_ = std::move(hook);
   }
 
-  // Serves until SIGTERM or SIGINT, then drains and shuts down. Returns an
-  // error only when the server could not start.
+  // Serves until SIGTERM or SIGINT, then drains: NOT_SERVING and the drain
+  // hook at once, new calls refused UNAVAILABLE after drain_grace, and the
+  // process exits 0 once the calls already working end (or shutdown_timeout
+  // passes). Returns only with the error of a server that could not start.
   absl::Status Run();
 
  private:

@@ -130,6 +130,10 @@ grpc::Status SchedulingServiceImpl::UpdateSchedulingPolicy(
 grpc::Status SchedulingServiceImpl::WatchMeetingChanges(
     grpc::ServerContext* context, const v1::WatchMeetingChangesRequest* request,
     grpc::ServerWriter<v1::WatchMeetingChangesResponse>* writer) {
+  // A watcher holds no ticket: the drain hook ends every stream instead.
+  if (!DrainGate::Ticket(DrainGate::Process()).admitted()) {
+    return ToGrpcStatus(DrainGate::Refusal());
+  }
   if (absl::Status limits = CheckRequestLimits(*request); !limits.ok()) {
     return ToGrpcStatus(limits);
   }

@@ -54,16 +54,25 @@ absl::StatusOr<ParticipantsByName> LookUpAttendees(ParticipantLookup& people,
   absl::StatusOr<ParticipantsByName> found =
       people.Lookup({names.begin(), names.end()}, rpc);
   if (found.status().code() == absl::StatusCode::kNotFound) {
-    // Name the attendee the participant service did not know.
+    // Name every attendee the participant service does not know, not only
+    // the first it reported (one more lookup per unknown one, at most the
+    // 100 attendees a meeting may have).
+    absl::StatusOr<KnownParticipants> known =
+        LookupKnown(people, {names.begin(), names.end()}, rpc);
+    if (!known.ok()) return known.status();
+    FieldErrors errors;
     for (int i = 0; i < meeting.attendees_size(); ++i) {
       const std::string& name = meeting.attendees(i).participant();
-      if (absl::StartsWith(found.status().message(), absl::StrCat(name, " "))) {
-        return InvalidFieldError(
-            absl::StrCat("meeting.attendees[", i, "].participant"),
-            absl::StrCat(name, " does not exist in the participant service"));
+      if (known->missing.count(name) > 0) {
+        errors.Add(absl::StrCat("meeting.attendees[", i, "].participant"),
+                   absl::StrCat(name,
+                                " does not exist in the participant "
+                                "service"));
       }
     }
-    return InvalidFieldError("meeting.attendees", found.status().message());
+    if (!errors.empty()) return errors.ToStatus();
+    // Known after all: the directory changed between the two lookups.
+    found = std::move(known->found);
   }
   if (!found.ok() || before == nullptr) return found;
   std::vector<std::string> removed;

@@ -173,6 +173,20 @@ TEST_F(CreateMeetingTest, AnUnknownAttendeeIsNamed) {
   EXPECT_THAT(unknown.message(), HasSubstr("participants/nobody"));
 }
 
+TEST_F(CreateMeetingTest, EveryUnknownAttendeeIsNamed) {
+  v1::Meeting meeting = Meeting(Rome(3, 10, 10));
+  AddAttendee(meeting, "nobody");
+  AddAttendee(meeting, "ghost");
+  AddAttendee(meeting, "phantom");
+  absl::Status unknown = Create(meeting).status();
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BadFields(unknown),
+              ElementsAre("meeting.attendees[2].participant",
+                          "meeting.attendees[3].participant",
+                          "meeting.attendees[4].participant"));
+  EXPECT_EQ(MeetingCount(), 0);
+}
+
 TEST_F(CreateMeetingTest,
        AParticipantServiceOutageIsUnavailableAndWritesNothing) {
   people_.SetUnavailable(true);
