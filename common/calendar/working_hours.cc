@@ -93,6 +93,12 @@ std::vector<TimeSpan> Availability::OffHoursSpans(TimeSpan window) const {
   return SubtractSpans<TimeSpan>({window}, MergeSpans(std::move(taken)));
 }
 
+std::vector<TimeSpan> Availability::OutsideScheduleSpans(
+    TimeSpan window) const {
+  if (window.end <= window.start) return {};
+  return SubtractSpans<TimeSpan>({window}, MergeSpans(ScheduledSpans(window)));
+}
+
 std::vector<TimeSpan> Availability::TimeOffSpans(TimeSpan window) const {
   if (window.end <= window.start) return {};
   return ClipSpans(time_off_, window);

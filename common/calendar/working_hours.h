@@ -46,6 +46,12 @@ class Availability {
   // free/busy's "outside working hours".
   std::vector<TimeSpan> OffHoursSpans(TimeSpan window) const;
 
+  // The time inside `window` outside the weekly working hours, whether or
+  // not it is also time off: what a slot search counts as "outside working
+  // hours", an obstacle of its own beside time off. Not part of the
+  // partition above.
+  std::vector<TimeSpan> OutsideScheduleSpans(TimeSpan window) const;
+
   // The time off that overlaps `window`, clipped to it and merged:
   // free/busy's "out of office". Reported whether or not it falls in
   // working hours.

@@ -33,7 +33,9 @@ absl::StatusOr<AttendeeTimeline> AttendeeTimeline::Build(
   }
   AttendeeTimeline t;
   t.time_off_ = availability->TimeOffSpans(horizon);
-  t.off_hours_ = availability->OffHoursSpans(horizon);
+  // Outside working hours whether or not on time off too: a candidate that
+  // is both counts for both obstacles, as SlotSearchDiagnosis promises.
+  t.off_hours_ = availability->OutsideScheduleSpans(horizon);
   t.busy_ = MergeSpans(attendee.busy);
   const pv1::Participant& p = attendee.participant;
   if (!check_budget || p.kind() != salesmeet::type::v1::EMPLOYEE ||

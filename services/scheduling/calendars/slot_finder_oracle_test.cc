@@ -221,7 +221,9 @@ int ReferenceObstacles(const Case& c, const Reference& ref, int who,
   for (int m = from; m < to; ++m) {
     if (paint[m] & kBusyMinute) bits |= 1 << v1::ATTENDEE_BUSY;
     if (paint[m] & kOff) bits |= 1 << v1::ATTENDEE_TIME_OFF;
-    if (!(paint[m] & (kScheduled | kOff))) {
+    // Outside the weekly hours counts whether or not the minute is also
+    // time off: a candidate ruled out by both counts for both.
+    if (!(paint[m] & kScheduled)) {
       bits |= 1 << v1::ATTENDEE_OUTSIDE_WORKING_HOURS;
     }
     added[ref.week[who][m]] += absl::Minutes(1);

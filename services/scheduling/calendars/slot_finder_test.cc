@@ -105,6 +105,33 @@ TEST(SlotFinderTest, OffersEveryHourInsideWorkingHours) {
   EXPECT_EQ(r.time_zone(), "America/New_York");
 }
 
+// The count of `obstacle` for `participant` in the diagnosis, 0 if absent.
+int CountOf(const v1::FindMeetingSlotsResponse& r,
+            const std::string& participant, v1::SlotObstacle obstacle) {
+  for (const v1::ObstacleCount& c : r.diagnosis().obstacles()) {
+    if (c.participant() == participant && c.obstacle() == obstacle) {
+      return c.candidate_count();
+    }
+  }
+  return 0;
+}
+
+TEST(SlotFinderTest, ACandidateOnTimeOffAndOutsideHoursCountsForBoth) {
+  // A whole day off: the 8 working-hour candidates are time off only; the
+  // 16 others are time off and outside working hours, and count for both.
+  pv1::Participant ada = Person("America/New_York", 9, 17);
+  auto* off = ada.add_time_off();
+  *off->mutable_interval()->mutable_start_time() =
+      ToProtoTime(At("America/New_York", 2025, 1, 14, 0));
+  *off->mutable_interval()->mutable_end_time() =
+      ToProtoTime(At("America/New_York", 2025, 1, 15, 0));
+  const auto r = Find(NewYorkDay(Attendee("ada", ada)));
+  EXPECT_EQ(r.diagnosis().qualifying_count(), 0);
+  EXPECT_EQ(CountOf(r, "participants/ada", v1::ATTENDEE_TIME_OFF), 24);
+  EXPECT_EQ(CountOf(r, "participants/ada", v1::ATTENDEE_OUTSIDE_WORKING_HOURS),
+            16);
+}
+
 TEST(SlotFinderTest, SpringForwardDayHasTwentyThreeLocalHourCandidates) {
   SlotQuery q = NewYorkDay(Attendee("ada", Person("UTC", 0, 24, true)));
   q.organizer_time_zone = "Europe/Berlin";
