@@ -51,6 +51,12 @@ inline sv1::Attendee Employee(const std::string& id, const std::string& team,
   return attendee;
 }
 
+// The same employee paid in another currency.
+inline sv1::Attendee PaidIn(sv1::Attendee employee, const std::string& code) {
+  employee.mutable_snapshot()->mutable_hourly_cost()->set_currency_code(code);
+  return employee;
+}
+
 // A customer contact attendee: costs nothing, makes a meeting
 // customer-facing.
 inline sv1::Attendee Customer(const std::string& id) {
@@ -109,8 +115,6 @@ inline sv1::Meeting Completed(sv1::Meeting meeting, sv1::MeetingOutcome outcome,
 // it runs.
 inline absl::Time TestNow() { return At("UTC", 2027, 6, 1, 12); }
 
-// A read model with meetings applied, and the inputs a report reads,
-// computed the way the service computes them.
 // The report, failing the test when it is an error.
 template <typename Report>
 Report Unwrap(absl::StatusOr<Report> report) {
@@ -118,6 +122,8 @@ Report Unwrap(absl::StatusOr<Report> report) {
   return report.ok() ? *std::move(report) : Report();
 }
 
+// A read model with meetings applied, and the inputs a report reads,
+// computed the way the service computes them.
 class ReportTest : public ::testing::Test {
  protected:
   // The clock reports are evaluated at unless a test moves it.
