@@ -6,6 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "common/json_log.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 namespace salesmeet {
 namespace {
@@ -15,6 +17,23 @@ using grpc::experimental::InterceptionHookPoints;
 // Health probes arrive every few seconds from Kubernetes; logging each one
 // would drown the requests operators care about, so only failures are logged.
 constexpr char kHealthPrefix[] = "/grpc.health.v1.Health/";
+
+// The ErrorInfo reason of a refusal (FAILED_PRECONDITION or ABORTED: the
+// caller asked for something the state does not allow, e.g. a double
+// booking), or "" for any other status.
+std::string RefusalReason(const grpc::Status& status) {
+  if (status.error_code() != grpc::FAILED_PRECONDITION &&
+      status.error_code() != grpc::ABORTED) {
+    return "";
+  }
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return "";
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
 
 class RpcObserver : public grpc::experimental::Interceptor {
  public:
@@ -31,7 +50,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       factory_->Record(info_->method(), info_->server_context()->peer(),
-                       status.error_code(),
+                       status.error_code(), RefusalReason(status),
                        absl::ToDoubleSeconds(absl::Now() - start_));
     }
     methods->Proceed();
@@ -93,6 +112,12 @@ RpcObserverFactory::RpcObserverFactory(prometheus::Registry& registry,
                    .Name("grpc_server_handled_total")
                    .Help("RPCs completed, by method and status code.")
                    .Register(registry)),
+      refusals_(prometheus::BuildCounter()
+                    .Name("grpc_server_refusals_total")
+                    .Help("RPCs refused because the state does not allow "
+                          "them (FAILED_PRECONDITION, ABORTED), by method "
+                          "and ErrorInfo reason, e.g. SCHEDULING_CONFLICT.")
+                    .Register(registry)),
       latency_(prometheus::BuildHistogram()
                    .Name("grpc_server_handling_seconds")
                    .Help("Time from receiving an RPC to sending its status.")
@@ -110,7 +135,7 @@ grpc::experimental::Interceptor* RpcObserverFactory::CreateServerInterceptor(
 
 void RpcObserverFactory::Record(const std::string& method,
                                 const std::string& peer, grpc::StatusCode code,
-                                double seconds) {
+                                const std::string& refusal, double seconds) {
   // Buckets from 100µs to 10s: local reads sit at the bottom, slot searches
   // and drains at the top.
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
@@ -118,6 +143,9 @@ void RpcObserverFactory::Record(const std::string& method,
       0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   const std::string code_name = StatusCodeName(code);
   handled_.Add({{"method", method}, {"code", code_name}}).Increment();
+  if (!refusal.empty()) {
+    refusals_.Add({{"method", method}, {"reason", refusal}}).Increment();
+  }
   latency_.Add({{"method", method}, {"code", code_name}}, kBuckets)
       .Observe(seconds);
   if (!access_log_) return;
@@ -131,6 +159,7 @@ void RpcObserverFactory::Record(const std::string& method,
           "rpc",
           {{"method", method},
            {"code", code_name},
+           {"reason", refusal},
            {"latency_ms", seconds * 1000.0},
            {"peer", peer}});
 }

@@ -30,13 +30,17 @@ class RpcObserverFactory
       grpc::experimental::ServerRpcInfo* info) override;
 
   // Called by the interceptor when an RPC sends its status.
+  // `refusal`: the ErrorInfo reason of a FAILED_PRECONDITION or ABORTED,
+  // otherwise "".
   void Record(const std::string& method, const std::string& peer,
-              grpc::StatusCode code, double seconds);
+              grpc::StatusCode code, const std::string& refusal,
+              double seconds);
   void AddInFlight(double delta) { in_flight_.Increment(delta); }
 
  private:
   const bool access_log_;
   prometheus::Family<prometheus::Counter>& handled_;
+  prometheus::Family<prometheus::Counter>& refusals_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Gauge& in_flight_;
 };

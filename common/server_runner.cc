@@ -5,6 +5,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <poll.h>
 #include <prometheus/exposer.h>
+#include <prometheus/gauge.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -193,6 +194,14 @@ absl::Status ServerRunner::Run() {
         "cannot listen on ", options_.bind_host, ":", options_.grpc_port));
   }
 
+  prometheus::Gauge& store_healthy =
+      prometheus::BuildGauge()
+          .Name("store_healthy")
+          .Help(
+              "1 while the last probe of the service's database "
+              "succeeded, 0 otherwise (probed every --health_interval).")
+          .Register(*registry_)
+          .Add({});
   auto probe_store = [&] {
     absl::Status probe = probe_ ? probe_() : absl::OkStatus();
     if (probe.ok() != serving_) {
@@ -202,6 +211,7 @@ absl::Status ServerRunner::Run() {
               {{"service", options_.service_name},
                {"error", std::string(probe.message())}});
     }
+    store_healthy.Set(probe.ok() ? 1 : 0);
     SetServing(*server, probe.ok());
   };
   // Start NOT_SERVING and flip only after the store answers.
