@@ -3,13 +3,17 @@
 public gRPC API only.
 
 The company is Meridian Instruments, a (fictional) maker of industrial
-sensors: three regional sales teams, an executive, solutions engineering,
-operations, a partner, and customer contacts at six accounts across their
-lifecycle, spread over eight time zones. Then a month of their meetings
-around today: weekly team meeting and one-to-ones, product updates,
-prospect pitches and customer presentations, those of past weeks completed
-with their outcomes. It all hangs on the Monday of the current UTC week, so
-the demo looks the same on every day of that week.
+sensors: three regional sales teams, a UK public-sector team, an
+executive, solutions engineering, operations, a partner, and customer
+contacts at nine accounts across their lifecycle, spread over nine time
+zones. Most are paid in euros; the Americas team in US dollars and the UK
+team in pounds, so the seed gives scheduling's policy a currency table
+(reporting in EUR). Then a month of their meetings around today: weekly
+team meetings and one-to-ones, product updates, prospect pitches and
+customer presentations, some across teams paid in different currencies,
+those of past weeks completed with their outcomes. It all hangs on the
+Monday of the current UTC week, so the demo looks the same on every day of
+that week.
 
 Run by scripts/up.sh. By hand, against running services (--now, or
 SALESMEET_TESTING_NOW, lays it out around another day, for tests):
@@ -49,7 +53,6 @@ RPC_TIMEOUT_S = 10
 # The services' --testing_now as an environment variable; the seed follows
 # it too, so a test pins the whole demo with one setting.
 TESTING_NOW_ENV = "SALESMEET_TESTING_NOW"
-CURRENCY = "EUR"
 COMPANY_DOMAIN = "meridian.example"  # RFC 2606: never a real mailbox.
 
 # Role and lifecycle names, short enough to keep the tables below readable.
@@ -69,28 +72,42 @@ EXISTING_CUSTOMER = people_pb2.EXISTING_CUSTOMER
 # The organisation
 # ---------------------------------------------------------------------------
 
-Team = collections.namedtuple("Team", "id name manager description")
+Team = collections.namedtuple("Team", "id name manager currency description")
 Employee = collections.namedtuple(
-    "Employee", "id name role team time_zone hours eur_per_hour budget_hours")
+    "Employee", "id name role team time_zone hours cost_per_hour budget_hours")
 Partner = collections.namedtuple("Partner", "id name company_domain time_zone")
 Account = collections.namedtuple("Account", "organisation email_domain lifecycle")
 Contact = collections.namedtuple(
     "Contact", "id name account owner cadence_days time_zone")
 Absence = collections.namedtuple("Absence", "who first_day days reason")
 
+# Each team is paid in one currency (its members' hourly_cost); someone
+# without a team in COMPANY_CURRENCY.
+COMPANY_CURRENCY = "EUR"
+
 TEAMS = [
-    #    id                display name             manager
-    Team("emea-sales",     "EMEA Sales",            "maria-rossi",
+    #    id                  display name             manager           paid in
+    Team("emea-sales",       "EMEA Sales",            "maria-rossi",    "EUR",
          "Field sales for Europe, the Middle East and Africa."),
-    Team("americas-sales", "Americas Sales",        "james-carter",
-         "Field sales for North and South America."),
-    Team("apac-sales",     "APAC Sales",            "mei-lin-tan",
+    Team("americas-sales",   "Americas Sales",        "james-carter",   "USD",
+         "Field sales for North and South America, employed by Meridian "
+         "Instruments Inc."),
+    Team("apac-sales",       "APAC Sales",            "mei-lin-tan",    "EUR",
          "Field sales for Asia-Pacific."),
-    Team("solutions",      "Solutions Engineering", "priya-sharma",
+    Team("uk-public-sector", "UK Public Sector",      "william-davies",  "GBP",
+         "Sales to UK councils, NHS trusts and utilities, employed by "
+         "Meridian Instruments Ltd."),
+    Team("solutions",        "Solutions Engineering", "priya-sharma",   "EUR",
          "Technical experts and developers who join pitches and onboarding."),
-    Team("operations",     "Operations",            "hannah-schmidt",
+    Team("operations",       "Operations",            "hannah-schmidt", "EUR",
          "Manufacturing, marketing and financial planning."),
 ]
+
+# Scheduling's currency table: costs in USD and GBP are converted to EUR
+# for verdicts, policy thresholds and analytics' totals (see
+# ensure_policy). A rate is how many euros one unit is worth.
+REPORTING_CURRENCY = "EUR"
+CURRENCY_RATES = {"USD": 0.92, "GBP": 1.17}
 
 # Weekly working hours in each person's own time zone: "days hh:mm-hh:mm ...",
 # several groups separated by ";".
@@ -100,28 +117,34 @@ HOURS = {
     "germany":   "Mon-Fri 08:30-12:30 13:15-17:15",
     "france":    "Mon-Fri 09:30-12:30 14:00-18:30",
     "us":        "Mon-Fri 08:30-12:00 13:00-17:00",
+    "brazil":    "Mon-Fri 09:00-12:00 13:00-18:00",
     "singapore": "Mon-Fri 09:00-12:30 13:30-18:00",
     "factory":   "Mon-Fri 07:00-15:00",
     "part_time": "Mon-Wed 09:00-15:00",
 }
 
 EMPLOYEES = [
-    #        id                display name      role               team              time zone           hours        EUR/h  meeting h/week
-    Employee("elena-conti",    "Elena Conti",    EXECUTIVE,         "",               "Europe/Rome",      "italy",      180,  10),
-    Employee("maria-rossi",    "Maria Rossi",    SALES_MANAGER,     "emea-sales",     "Europe/Rome",      "italy",       95,   4),
-    Employee("luca-bianchi",   "Luca Bianchi",   SALES_REP,         "emea-sales",     "Europe/Rome",      "italy",       62,   8),
-    Employee("sophie-turner",  "Sophie Turner",  SALES_REP,         "emea-sales",     "Europe/London",    "uk",          65,   8),
-    Employee("jonas-weber",    "Jonas Weber",    SALES_REP,         "emea-sales",     "Europe/Berlin",    "germany",     64,   8),
-    Employee("james-carter",   "James Carter",   SALES_MANAGER,     "americas-sales", "America/New_York", "us",          98,  12),
-    Employee("emily-chen",     "Emily Chen",     SALES_REP,         "americas-sales", "America/New_York", "us",          66,   8),
-    Employee("diego-alvarez",  "Diego Alvarez",  SALES_REP,         "americas-sales", "America/Chicago",  "us",          60,   8),
-    Employee("mei-lin-tan",    "Mei Lin Tan",    SALES_MANAGER,     "apac-sales",     "Asia/Singapore",   "singapore",   90,  12),
-    Employee("arjun-nair",     "Arjun Nair",     SALES_REP,         "apac-sales",     "Asia/Singapore",   "singapore",   58,   8),
-    Employee("priya-sharma",   "Priya Sharma",   TECHNICAL_EXPERT,  "solutions",      "Europe/London",    "uk",          85,  10),
-    Employee("tom-nguyen",     "Tom Nguyen",     DEVELOPER,         "solutions",      "America/New_York", "us",          78,   4),
-    Employee("marco-ferrari",  "Marco Ferrari",  MANUFACTURING,     "operations",     "Europe/Rome",      "factory",     58,   3),
-    Employee("chloe-martin",   "Chloé Martin",   MARKETING,         "operations",     "Europe/Paris",     "france",      68,   6),
-    Employee("hannah-schmidt", "Hannah Schmidt", FINANCIAL_PLANNER, "operations",     "Europe/Berlin",    "part_time",   82,   4),
+    # cost/h: the hourly cost, in the team's currency (TEAMS).
+    #        id                display name      role               team                time zone            hours       cost/h  meeting h/week
+    Employee("elena-conti",    "Elena Conti",    EXECUTIVE,         "",                 "Europe/Rome",       "italy",      180,  10),
+    Employee("maria-rossi",    "Maria Rossi",    SALES_MANAGER,     "emea-sales",       "Europe/Rome",       "italy",       95,   4),
+    Employee("luca-bianchi",   "Luca Bianchi",   SALES_REP,         "emea-sales",       "Europe/Rome",       "italy",       62,   8),
+    Employee("sophie-turner",  "Sophie Turner",  SALES_REP,         "emea-sales",       "Europe/London",     "uk",          65,   8),
+    Employee("jonas-weber",    "Jonas Weber",    SALES_REP,         "emea-sales",       "Europe/Berlin",     "germany",     64,   8),
+    Employee("james-carter",   "James Carter",   SALES_MANAGER,     "americas-sales",   "America/New_York",  "us",         110,  12),
+    Employee("emily-chen",     "Emily Chen",     SALES_REP,         "americas-sales",   "America/New_York",  "us",          72,   8),
+    Employee("diego-alvarez",  "Diego Alvarez",  SALES_REP,         "americas-sales",   "America/Chicago",   "us",          66,   8),
+    Employee("camila-souza",   "Camila Souza",   SALES_REP,         "americas-sales",   "America/Sao_Paulo", "brazil",      58,   8),
+    Employee("mei-lin-tan",    "Mei Lin Tan",    SALES_MANAGER,     "apac-sales",       "Asia/Singapore",    "singapore",   90,  12),
+    Employee("arjun-nair",     "Arjun Nair",     SALES_REP,         "apac-sales",       "Asia/Singapore",    "singapore",   58,   8),
+    Employee("william-davies", "William Davies", SALES_MANAGER,     "uk-public-sector", "Europe/London",     "uk",          80,  10),
+    Employee("amelia-clarke",  "Amelia Clarke",  SALES_REP,         "uk-public-sector", "Europe/London",     "uk",          55,   8),
+    Employee("rhys-morgan",    "Rhys Morgan",    SALES_REP,         "uk-public-sector", "Europe/London",     "uk",          52,   8),
+    Employee("priya-sharma",   "Priya Sharma",   TECHNICAL_EXPERT,  "solutions",        "Europe/London",     "uk",          85,  10),
+    Employee("tom-nguyen",     "Tom Nguyen",     DEVELOPER,         "solutions",        "America/New_York",  "us",          78,   4),
+    Employee("marco-ferrari",  "Marco Ferrari",  MANUFACTURING,     "operations",       "Europe/Rome",       "factory",     58,   3),
+    Employee("chloe-martin",   "Chloé Martin",   MARKETING,         "operations",       "Europe/Paris",      "france",      68,   6),
+    Employee("hannah-schmidt", "Hannah Schmidt", FINANCIAL_PLANNER, "operations",       "Europe/Berlin",     "part_time",   82,   4),
 ]
 
 PARTNERS = [
@@ -130,13 +153,16 @@ PARTNERS = [
 ]
 
 ACCOUNTS = {
-    # key          organisation                     email domain             lifecycle
-    "acme":      Account("Acme Robotics GmbH",        "acme-robotics.example", EXISTING_CUSTOMER),
-    "thames":    Account("Thames Water Systems plc",  "thames-ws.example",     EXISTING_CUSTOMER),
-    "bellini":   Account("Bellini Foods S.p.A.",      "bellini-foods.example", NEW_CUSTOMER),
-    "harbor":    Account("Harbor Health Partners",    "harborhealth.example",  NEW_CUSTOMER),
-    "northwind": Account("Northwind Logistics Inc.",  "northwind.example",     PROSPECT),
-    "lioncity":  Account("Lion City Electronics Pte", "lioncity.example",      PROSPECT),
+    # key                 organisation                    email domain                lifecycle
+    "acme":       Account("Acme Robotics GmbH",           "acme-robotics.example",    EXISTING_CUSTOMER),
+    "thames":     Account("Thames Water Systems plc",     "thames-ws.example",        EXISTING_CUSTOMER),
+    "bellini":    Account("Bellini Foods S.p.A.",         "bellini-foods.example",    NEW_CUSTOMER),
+    "harbor":     Account("Harbor Health Partners",       "harborhealth.example",     NEW_CUSTOMER),
+    "northwind":  Account("Northwind Logistics Inc.",     "northwind.example",        PROSPECT),
+    "lioncity":   Account("Lion City Electronics Pte",    "lioncity.example",         PROSPECT),
+    "paulista":   Account("Paulista Agroindustrial S.A.", "paulista-agro.example",    PROSPECT),
+    "severn":     Account("Severn Valley NHS Trust",      "severnvalley-nhs.example", PROSPECT),
+    "harrow":     Account("Harrowgate Borough Council",   "harrowgate.example",       NEW_CUSTOMER),
 }
 
 # Prospects are met weekly, new customers every two weeks, established ones
@@ -152,6 +178,9 @@ CUSTOMER_CONTACTS = [
     Contact("sarah-kim",      "Sarah Kim",       "northwind", "james-carter",   7,  "America/New_York"),
     Contact("david-lim",      "David Lim",       "lioncity",  "arjun-nair",     7,  "Asia/Singapore"),
     Contact("siti-rahman",    "Siti Rahman",     "lioncity",  "mei-lin-tan",    7,  "Asia/Singapore"),
+    Contact("rafael-lima",    "Rafael Lima",     "paulista",  "camila-souza",   7,  "America/Sao_Paulo"),
+    Contact("fiona-grant",    "Fiona Grant",     "severn",    "amelia-clarke",  7,  "Europe/London"),
+    Contact("gareth-price",   "Gareth Price",    "harrow",    "rhys-morgan",   14,  "Europe/London"),
 ]
 
 # Whole local days off, counted from next week's Monday (week 1), taken as a
@@ -174,6 +203,8 @@ PRODUCT_UPDATE = vocabulary.PRODUCT_UPDATE
 CHALLENGE_REVIEW = vocabulary.CHALLENGE_REVIEW
 CUSTOMER_PRESENTATION = vocabulary.CUSTOMER_PRESENTATION
 PROSPECT_PITCH = vocabulary.PROSPECT_PITCH
+SALES_DATA_REVIEW = vocabulary.SALES_DATA_REVIEW
+STRATEGY = vocabulary.STRATEGY
 VIDEO = vocabulary.VIDEO_CONFERENCE
 IN_PERSON = vocabulary.IN_PERSON
 PRESENTATION = vocabulary.PRESENTATION
@@ -185,7 +216,7 @@ Booking = collections.namedtuple(
     "Booking",
     "id week day time minutes time_zone purpose format organizer invitees")
 About = collections.namedtuple("About", "title where agenda")
-Result = collections.namedtuple("Result", "meeting outcome eur notes")
+Result = collections.namedtuple("Result", "meeting outcome deal notes")
 Rsvp = collections.namedtuple("Rsvp", "meeting who response")
 
 # Weeks count from the current one (0; Monday to Sunday, UTC), so the month
@@ -204,25 +235,34 @@ WEEKLY_SERIES = [
     Series("one-on-one-james-emily",   "Wed", "09:30", 30, "America/New_York", CHALLENGE_REVIEW,       ONE_ON_ONE, "james-carter", "emily-chen"),
     Series("one-on-one-james-diego",   "Wed", "11:00", 30, "America/New_York", CHALLENGE_REVIEW,       ONE_ON_ONE, "james-carter", "diego-alvarez"),
     Series("one-on-one-mei-lin-arjun", "Thu", "10:00", 30, "Asia/Singapore",   CHALLENGE_REVIEW,       ONE_ON_ONE, "mei-lin-tan",  "arjun-nair"),
+    Series("one-on-one-james-camila",  "Fri", "13:30", 30, "America/New_York", CHALLENGE_REVIEW,       ONE_ON_ONE, "james-carter", "camila-souza"),
+    Series("uk-weekly-pipeline",       "Mon", "09:30", 60, "Europe/London",    SALES_DATA_REVIEW,      VIDEO,      "william-davies", "amelia-clarke rhys-morgan"),
 ]
 
 MEETINGS = [
     #       id                            week  day    local  min  time zone           purpose                format        organizer        also invited
     Booking("northwind-intro-pitch",        -2, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "emily-chen",    "michael-obrien priya-sharma"),
+    Booking("severn-valley-intro-pitch",    -2, "Tue", "10:00", 60, "Europe/London",    PROSPECT_PITCH,        VIDEO,        "amelia-clarke", "fiona-grant priya-sharma"),
     Booking("bellini-cold-chain-proposal",  -2, "Wed", "11:00", 90, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari"),
     Booking("emea-product-update-s4",       -2, "Thu", "15:00", 60, "Europe/Rome",      PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma maria-rossi luca-bianchi sophie-turner jonas-weber"),
     Booking("harbor-onboarding-review",     -2, "Thu", "10:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "laura-mitchell james-carter"),
     Booking("lioncity-intro-pitch",         -1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "arjun-nair",    "david-lim priya-sharma"),
+    Booking("paulista-intro-pitch",         -1, "Tue", "11:00", 60, "America/Sao_Paulo", PROSPECT_PITCH,       VIDEO,        "camila-souza",  "rafael-lima tom-nguyen"),
     Booking("thames-telemetry-roadmap",     -1, "Wed", "11:00", 60, "Europe/London",    CUSTOMER_PRESENTATION, PRESENTATION, "sophie-turner", "oliver-hughes priya-sharma"),
+    Booking("harrowgate-flood-sensors",     -1, "Wed", "10:00", 90, "Europe/London",    CUSTOMER_PRESENTATION, IN_PERSON,    "rhys-morgan",   "gareth-price william-davies"),
+    Booking("sales-leadership-review",      -1, "Wed", "10:00", 60, "America/New_York", STRATEGY,              VIDEO,        "elena-conti",   "maria-rossi james-carter william-davies"),
     Booking("americas-product-update-s4",   -1, "Thu", "11:00", 60, "America/New_York", PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma james-carter emily-chen diego-alvarez"),
     Booking("acme-renewal-review",          -1, "Thu", "14:00", 60, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "anna-schulz felix-braun maria-rossi"),
     Booking("bellini-rollout-kickoff",      -1, "Thu", "11:00", 60, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari maria-rossi"),
     Booking("northwind-pilot-pitch",         0, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "james-carter",  "sarah-kim michael-obrien emily-chen priya-sharma"),
     Booking("apac-product-update-s4",        0, "Wed", "17:00", 60, "Asia/Singapore",   PRODUCT_UPDATE,        VIDEO,        "priya-sharma",  "mei-lin-tan arjun-nair"),
+    Booking("severn-valley-pilot-scoping",   0, "Thu", "10:00", 60, "Europe/London",    PROSPECT_PITCH,        VIDEO,        "amelia-clarke", "fiona-grant priya-sharma william-davies"),
     Booking("lioncity-follow-up-pitch",      1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "mei-lin-tan",   "siti-rahman david-lim arjun-nair priya-sharma"),
+    Booking("uk-product-update-fw32",        1, "Tue", "14:00", 60, "Europe/London",    PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "william-davies amelia-clarke rhys-morgan"),
     Booking("harbor-quarterly-review",       1, "Wed", "13:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "laura-mitchell james-carter"),
     Booking("emea-product-update-fw32",      1, "Wed", "15:00", 60, "Europe/Rome",      PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma maria-rossi sophie-turner jonas-weber chloe-martin"),
     Booking("acme-maintenance-roadmap",      1, "Thu", "10:00", 90, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "anna-schulz felix-braun maria-rossi"),
+    Booking("paulista-trial-proposal",       1, "Thu", "15:00", 60, "America/Sao_Paulo", PROSPECT_PITCH,       VIDEO,        "camila-souza",  "rafael-lima james-carter"),
 ]
 
 # Titles, where they meet (a video provider, whose join link is made up
@@ -247,6 +287,11 @@ ABOUT = {
     "one-on-one-mei-lin-arjun": About(
         "Mei Lin / Arjun one-to-one", "Mei Lin's office, Singapore",
         "Open deals and blockers\nCoaching"),
+    "one-on-one-james-camila": About(
+        "James / Camila one-to-one", "Phone", "Open deals and blockers\nCoaching"),
+    "uk-weekly-pipeline": About(
+        "UK public sector pipeline weekly", "TEAMS",
+        "Pipeline changes\nTenders and frameworks due\nForecast"),
     "northwind-intro-pitch": About(
         "Northwind: sensor platform introduction", "ZOOM",
         "Northwind's fleet and pain points\nS4 sensor demo\nPilot options"),
@@ -259,6 +304,9 @@ ABOUT = {
     "harbor-onboarding-review": About(
         "Harbor Health: onboarding review", "TEAMS",
         "First 60 days in numbers\nOpen tickets\nNext sites"),
+    "severn-valley-intro-pitch": About(
+        "Severn Valley NHS Trust: cold-room monitoring introduction", "TEAMS",
+        "Pharmacy and blood-bank cold rooms\nS4 sensor demo\nProcurement route"),
     "lioncity-intro-pitch": About(
         "Lion City Electronics: line monitoring pitch", "ZOOM",
         "Their SMT lines\nLive dashboard demo\nNext steps"),
@@ -277,9 +325,21 @@ ABOUT = {
     "apac-product-update-s4": About(
         "APAC product update: the S4 sensor family", "TEAMS",
         "What is new in S4\nLocal certifications\nQuestions"),
+    "severn-valley-pilot-scoping": About(
+        "Severn Valley NHS Trust: pilot scoping", "TEAMS",
+        "Pilot wards and success criteria\nInformation governance\nTimeline"),
     "bellini-rollout-kickoff": About(
         "Bellini Foods: rollout kick-off", "Bellini Foods, Parma",
         "Installation plan\nTraining dates\nContacts"),
+    "paulista-intro-pitch": About(
+        "Paulista Agroindustrial: grain silo monitoring", "ZOOM",
+        "Their silos and losses\nS4 sensor demo\nTrial options"),
+    "harrowgate-flood-sensors": About(
+        "Harrowgate Borough Council: flood-level sensors",
+        "Harrowgate Civic Centre", "Culvert survey results\nProposal and pricing"),
+    "sales-leadership-review": About(
+        "Sales leadership: quarter review", "ZOOM",
+        "Pipeline by region\nForecast\nHiring"),
     "lioncity-follow-up-pitch": About(
         "Lion City Electronics: line monitoring pitch, second try", "ZOOM",
         "Recap for Siti\nLive dashboard demo\nPilot proposal"),
@@ -292,22 +352,34 @@ ABOUT = {
     "acme-maintenance-roadmap": About(
         "Acme Robotics: predictive maintenance roadmap",
         "Acme Robotics, Munich", "Predictive maintenance module\nPilot proposal"),
+    "uk-product-update-fw32": About(
+        "UK product update: firmware 3.2", "TEAMS",
+        "Firmware 3.2 features\nAssurance for public-sector buyers\nQuestions"),
+    "paulista-trial-proposal": About(
+        "Paulista Agroindustrial: trial proposal", "ZOOM",
+        "Two-silo trial\nPricing in USD\nTimeline"),
 }
 
 # Outcomes of the meetings of past weeks (week < 0), whatever the day and
 # hour the seed runs, so the demo is the same all week. The meetings of this
 # week are left open, and acme-renewal-review for the README's
-# CompleteMeeting example.
+# CompleteMeeting example. Deals are in the currency the account buys in.
+# The README's ranking (Maria and Jonas once Acme's renewal is won, then
+# Luca's 48,000 EUR) must hold: no other sales employee wins as much.
 RESULTS = [
-    #      meeting                        outcome               deal, EUR  notes
-    Result("northwind-intro-pitch",       vocabulary.ADVANCED,  120000, "Pilot at the Newark hub requested."),
-    Result("bellini-cold-chain-proposal", vocabulary.WON,        48000, "Signed for three cold stores."),
-    Result("emea-product-update-s4",      vocabulary.HELD,        None, ""),
-    Result("harbor-onboarding-review",    vocabulary.WON,        30000, "Second hospital signed for the same setup."),
-    Result("lioncity-intro-pitch",        vocabulary.NO_SHOW,     None, "Plant outage; rebooked with Siti."),
-    Result("thames-telemetry-roadmap",    vocabulary.LOST,       75000, "Chose their SCADA vendor's bundle."),
-    Result("americas-product-update-s4",  vocabulary.HELD,        None, ""),
-    Result("bellini-rollout-kickoff",     vocabulary.HELD,        None, ""),
+    #      meeting                        outcome               deal           notes
+    Result("northwind-intro-pitch",       vocabulary.ADVANCED,  "USD 120000", "Pilot at the Newark hub requested."),
+    Result("bellini-cold-chain-proposal", vocabulary.WON,       "EUR 48000",  "Signed for three cold stores."),
+    Result("emea-product-update-s4",      vocabulary.HELD,      "",           ""),
+    Result("harbor-onboarding-review",    vocabulary.WON,       "USD 30000",  "Second hospital signed for the same setup."),
+    Result("severn-valley-intro-pitch",   vocabulary.ADVANCED,  "GBP 60000",  "Wants a pilot in two hospitals' pharmacies."),
+    Result("lioncity-intro-pitch",        vocabulary.NO_SHOW,   "",           "Plant outage; rebooked with Siti."),
+    Result("thames-telemetry-roadmap",    vocabulary.LOST,      "EUR 75000",  "Chose their SCADA vendor's bundle."),
+    Result("americas-product-update-s4",  vocabulary.HELD,      "",           ""),
+    Result("bellini-rollout-kickoff",     vocabulary.HELD,      "",           ""),
+    Result("paulista-intro-pitch",        vocabulary.ADVANCED,  "USD 40000",  "Trial on two silos before the harvest."),
+    Result("harrowgate-flood-sensors",    vocabulary.WON,       "GBP 36000",  "Twelve culverts, installed before winter."),
+    Result("sales-leadership-review",     vocabulary.HELD,      "",           ""),
 ]
 
 RSVPS = [
@@ -318,6 +390,8 @@ RSVPS = [
     Rsvp("lioncity-follow-up-pitch", "siti-rahman",   vocabulary.ACCEPTED),
     Rsvp("lioncity-follow-up-pitch", "david-lim",     vocabulary.TENTATIVE),
     Rsvp("emea-product-update-fw32", "chloe-martin",  vocabulary.TENTATIVE),
+    Rsvp("severn-valley-pilot-scoping", "fiona-grant",  vocabulary.ACCEPTED),
+    Rsvp("paulista-trial-proposal",  "rafael-lima",   vocabulary.TENTATIVE),
 ]
 
 # ---------------------------------------------------------------------------
@@ -348,8 +422,22 @@ def time_of_day(hh_mm):
     return timeofday_pb2.TimeOfDay(hours=int(hours), minutes=int(minutes))
 
 
-def euros(amount):
-    return money_pb2.Money(currency_code=CURRENCY, units=amount)
+def money(amount, currency):
+    return money_pb2.Money(currency_code=currency, units=amount)
+
+
+def deal_value(text):
+    """A RESULTS deal, "USD 30000", as Money."""
+    currency, amount = text.split()
+    return money(int(amount), currency)
+
+
+def pay_currency(employee):
+    """The currency of an employee's hourly cost: their team's."""
+    for team in TEAMS:
+        if team.id == employee.team:
+            return team.currency
+    return COMPANY_CURRENCY
 
 
 def hours(amount):
@@ -395,7 +483,7 @@ def employee_message(e, monday):
         working_hours=working_hours(HOURS[e.hours]),
         time_off=[time_off(a, e.time_zone, monday)
                   for a in TIME_OFF if a.who == e.id],
-        hourly_cost=euros(e.eur_per_hour),
+        hourly_cost=money(e.cost_per_hour, pay_currency(e)),
         weekly_meeting_budget=hours(e.budget_hours))
 
 
@@ -504,17 +592,28 @@ Clients = collections.namedtuple("Clients", "participants meetings monday")
 DEMO_HORIZON_DAYS = 731
 
 
-def lengthen_horizon(stub):
-    """Sets the policy horizon to DEMO_HORIZON_DAYS unless someone changed
-    it already."""
+def ensure_policy(stub):
+    """Before any booking: sets the policy horizon to DEMO_HORIZON_DAYS, and
+    the currency table (REPORTING_CURRENCY, CURRENCY_RATES) without which
+    scheduling refuses a meeting whose attendees are paid in different
+    currencies; each unless someone set it already."""
     policy = stub.GetSchedulingPolicy(policy_pb2.GetSchedulingPolicyRequest(),
                                       timeout=RPC_TIMEOUT_S)
-    if policy.horizon.seconds >= DEMO_HORIZON_DAYS * 86400:
+    update = policy_pb2.SchedulingPolicy(etag=policy.etag)
+    paths = []
+    if policy.horizon.seconds < DEMO_HORIZON_DAYS * 86400:
+        update.horizon.CopyFrom(days(DEMO_HORIZON_DAYS))
+        paths.append("horizon")
+    if not policy.currency_rates:
+        update.reporting_currency = REPORTING_CURRENCY
+        update.currency_rates.extend(
+            policy_pb2.CurrencyRate(currency_code=code, rate=rate)
+            for code, rate in CURRENCY_RATES.items())
+        paths += ["reporting_currency", "currency_rates"]
+    if not paths:
         return
     stub.UpdateSchedulingPolicy(policy_pb2.UpdateSchedulingPolicyRequest(
-        policy=policy_pb2.SchedulingPolicy(
-            horizon=days(DEMO_HORIZON_DAYS), etag=policy.etag),
-        update_mask=field_mask_pb2.FieldMask(paths=["horizon"])),
+        policy=update, update_mask=field_mask_pb2.FieldMask(paths=paths)),
         timeout=RPC_TIMEOUT_S)
 
 
@@ -664,7 +763,7 @@ def seed_meetings(clients):
         return f"skipped, the directory is not the demo organisation: {missing}"
     stub = clients.meetings
     monday = clients.monday
-    lengthen_horizon(stub)
+    ensure_policy(stub)
     tally, warnings, booked = collections.Counter(), collections.Counter(), set()
 
     def booked_with(reply, meeting_id):
@@ -698,8 +797,8 @@ def seed_meetings(clients):
         request = ss.CompleteMeetingRequest(
             name=f"meetings/{result.meeting}", outcome=result.outcome,
             notes=result.notes)
-        if result.eur:
-            request.deal_value.CopyFrom(euros(result.eur))
+        if result.deal:
+            request.deal_value.CopyFrom(deal_value(result.deal))
         stub.CompleteMeeting(request, timeout=RPC_TIMEOUT_S)
         tally["completed"] += 1
     warned = ", ".join(f"{n} {rule}" for rule, n in warnings.items()) or "none"

@@ -37,7 +37,7 @@ ABSL_FLAG(absl::Duration, feed_heartbeat, absl::Seconds(5),
           "three of them is replaced");
 ABSL_FLAG(absl::Duration, feed_max_backoff, absl::Seconds(30),
           "Longest wait between reconnection attempts to the change feed");
-ABSL_FLAG(absl::Duration, policy_refresh, absl::Seconds(60),
+ABSL_FLAG(absl::Duration, policy_refresh, absl::Seconds(5),
           "How often scheduling's policy (its currency table) is read again");
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key for page tokens; empty uses a random key stored in the "

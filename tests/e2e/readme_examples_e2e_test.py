@@ -97,6 +97,10 @@ class Outcome:
     # must be contained that way by some object at any depth.
     returns: dict = dataclasses.field(default_factory=dict)
     returns_somewhere: tuple = ()
+    # Like returns, but only while "now" is pinned (not LIVE): figures the
+    # README prints that hold for the demo month, which a live run in the
+    # weeks around the README's own September 2028 bookings would change.
+    returns_when_pinned: dict = dataclasses.field(default_factory=dict)
 
     def matches(self, command):
         return (command.verb == "invoke"
@@ -136,7 +140,7 @@ EXPECTED_OUTCOMES = [
             "Jonas owns the seeded Acme contacts",
             returns={"participants": NONEMPTY}),
     Outcome("ParticipantService/ListTeams", '"pageSize":3', 1, OK,
-            "five teams are seeded, so a page of three says more follows",
+            "six teams are seeded, so a page of three says more follows",
             returns={"teams": NONEMPTY, "nextPageToken": NONEMPTY}),
     Outcome("ParticipantService/UpdateParticipant",
             '"participants/noah-fischer"', 1, OK,
@@ -290,8 +294,52 @@ EXPECTED_OUTCOMES = [
             OK, "a resumed feed starts right after the sequence given",
             returns={"changes": [{"sequence": "31"}]}),
     Outcome("AnalyticsService/GetCostReport", '"groupBy":"TEAM"', 1, OK,
-            "the demo month costs something in every sales team",
-            returns={"groups": NONEMPTY, "totals": {"cost": NONEMPTY}}),
+            "the demo month costs something in every sales team; with the "
+            "seed's currency table every cost is in EUR, and costByCurrency "
+            "keeps the Americas team's USD and the UK team's GBP",
+            returns={"groups": NONEMPTY,
+                     "totals": {"cost": {"currencyCode": "EUR"},
+                                "costByCurrency": [{"currencyCode": "EUR"},
+                                                   {"currencyCode": "GBP"},
+                                                   {"currencyCode": "USD"}]}},
+            returns_somewhere=(
+                {"team": "teams/americas-sales",
+                 "cost": {"currencyCode": "EUR"},
+                 "costByCurrency": [{"currencyCode": "USD"}]},
+                {"team": "teams/uk-public-sector",
+                 "cost": {"currencyCode": "EUR"},
+                 "costByCurrency": [{"currencyCode": "GBP"}]}),
+            # The README's trimmed output, figure for figure.
+            returns_when_pinned={
+                "groups": [
+                    {"team": "teams/emea-sales",
+                     "cost": {"currencyCode": "EUR", "units": "5893"},
+                     "costByCurrency": [{"currencyCode": "EUR",
+                                         "units": "5893"}]},
+                    {"team": "teams/americas-sales",
+                     "cost": {"currencyCode": "EUR", "units": "3188",
+                              "nanos": 720000000},
+                     "costByCurrency": [{"currencyCode": "USD",
+                                         "units": "3466"}]},
+                    {"team": "teams/uk-public-sector",
+                     "cost": {"currencyCode": "EUR", "units": "2735",
+                              "nanos": 460000000},
+                     "costByCurrency": [{"currencyCode": "GBP",
+                                         "units": "2338"}]}],
+                "totals": {
+                    "cost": {"currencyCode": "EUR", "units": "14481",
+                             "nanos": 180000000},
+                    "costByCurrency": [
+                        {"currencyCode": "EUR", "units": "8557"},
+                        {"currencyCode": "GBP", "units": "2338"},
+                        {"currencyCode": "USD", "units": "3466"}]}}),
+    Outcome("SchedulingService/UpdateSchedulingPolicy", '"currencyRates"', 1,
+            OK, "the demo's currency table, set again: the masked fields "
+            "change, the rest of the policy stays",
+            returns={"reportingCurrency": "EUR",
+                     "currencyRates": [{"currencyCode": "USD", "rate": 0.92},
+                                       {"currencyCode": "GBP", "rate": 1.17}],
+                     "rules": {"maxAttendees": 8}}),
     Outcome("AnalyticsService/GetMeetingLoadReport", '{"scope":{}}', 1, OK,
             "the demo employees have meetings; Maria is over her 4 h budget "
             "in the week after this one",
@@ -307,11 +355,16 @@ EXPECTED_OUTCOMES = [
     Outcome("AnalyticsService/GetTopPerformers", '"WON_DEAL_VALUE"', 1, OK,
             "the CompleteMeeting above won Acme's renewal (95,000) for Jonas "
             "and Maria; tied, Maria has more meetings and ranks first, and "
-            "Luca's 48,000 from Bellini comes third",
+            "Luca's 48,000 from Bellini comes third; William's 36,000 GBP "
+            "from Harrowgate counts as 42,120 EUR and comes fourth",
             returns={"entries": [
                 {"rank": 1, "participant": "participants/maria-rossi"},
                 {"rank": 2, "participant": "participants/jonas-weber"},
-                {"rank": 3, "participant": "participants/luca-bianchi"}]}),
+                {"rank": 3, "participant": "participants/luca-bianchi"},
+                {"rank": 4, "participant": "participants/william-davies",
+                 "wonDealValue": {"currencyCode": "EUR", "units": "42120"},
+                 "wonDealValueByCurrency": [{"currencyCode": "GBP",
+                                             "units": "36000"}]}]}),
 ]
 
 
@@ -651,6 +704,9 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
     scheduling and analytics servers seeded with the demo organisation and
     its meetings, as scripts/up.sh leaves them, at a pinned "now"."""
 
+    # The currency table analytics was last seen converting with.
+    table_seen = None
+
     @classmethod
     def setUpServices(cls):
         grpcurl_replay.import_generated_modules()
@@ -687,10 +743,13 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
         participant = cls.start_service("participant", flags("participant"))
         scheduling = cls.start_service(
             "scheduling", flags("scheduling", participant=participant.address))
+        # The seed sets scheduling's currency table after analytics has
+        # read the policy; a short --policy_refresh lets analytics see it
+        # in seconds rather than a minute (wait_for_analytics waits).
         analytics = cls.start_service(
             "analytics", flags("analytics", scheduling=scheduling.address,
                                participant=participant.address,
-                               feed_heartbeat="1s"))
+                               feed_heartbeat="1s", policy_refresh="1s"))
         servers = {"participant": participant, "scheduling": scheduling,
                    "analytics": analytics}
         cls.channels = {name: s.channel() for name, s in servers.items()}
@@ -731,10 +790,15 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
               f"README says through {self.runner.name}", file=sys.stderr)
 
     def wait_for_analytics(self):
-        """Analytics follows scheduling's feed a moment behind; a report
-        example reads it once it has applied every change."""
+        """Analytics follows scheduling's feed a moment behind, and reads
+        its policy (the currency table) on connecting and then every
+        --policy_refresh; a report example reads it once it has applied
+        every change and converts with scheduling's current table."""
         from salesmeet.analytics.v1 import analytics_service_pb2 as asv
         from salesmeet.analytics.v1 import analytics_service_pb2_grpc
+        from salesmeet.analytics.v1 import reports_pb2
+        from salesmeet.scheduling.v1 import policy_pb2
+        from salesmeet.scheduling.v1 import scheduling_service_pb2_grpc
         stub = analytics_service_pb2_grpc.AnalyticsServiceStub(
             self.channels["analytics"])
 
@@ -743,6 +807,28 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
                                         timeout=RPC_TIMEOUT)
             return status.connected and status.pending_changes == 0
         harness.wait_for(caught_up, 20, what="analytics to catch up")
+
+        policy = scheduling_service_pb2_grpc.SchedulingServiceStub(
+            self.channels["scheduling"]).GetSchedulingPolicy(
+                policy_pb2.GetSchedulingPolicyRequest(), timeout=RPC_TIMEOUT)
+        table = (policy.reporting_currency,
+                 tuple((r.currency_code, r.rate) for r in policy.currency_rates))
+        if not policy.currency_rates or table == self.__class__.table_seen:
+            return
+
+        def converts_with_the_table():
+            # Nothing says which policy analytics last read; a report on
+            # the demo's several currencies shows it: its total is in the
+            # reporting currency only once analytics has the table.
+            report = stub.GetCostReport(
+                asv.GetCostReportRequest(scope=asv.ReportScope(),
+                                         group_by=reports_pb2.TEAM),
+                timeout=RPC_TIMEOUT)
+            return report.totals.cost.currency_code == policy.reporting_currency
+        # The refresh is a minute by default (LIVE), a second here.
+        harness.wait_for(converts_with_the_table, 75, interval=0.25,
+                         what="analytics to read scheduling's currency table")
+        self.__class__.table_seen = table
 
     def check_list(self, command, invoked_services):
         listed = self.runner.list(command)
@@ -766,6 +852,11 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
         for wanted in outcome.returns_somewhere:
             self.assertTrue(contained_somewhere(got, wanted),
                             f"{outcome.why}: nothing like {wanted} in {got}")
+        if not LIVE:
+            for field, value in outcome.returns_when_pinned.items():
+                self.assertIn(field, got, f"{outcome.why}: no {field} in {got}")
+                self.assertTrue(contains(got[field], value),
+                                f"{outcome.why}: {field} is not {value}: {got}")
         if "requestId" in json.loads(command.data):
             # The README: "repeating the call returns the same participant
             # [meeting] instead of a second one".

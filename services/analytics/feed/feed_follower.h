@@ -38,7 +38,7 @@ struct FeedFollowerOptions {
   absl::Duration min_backoff = absl::Milliseconds(250);
   absl::Duration max_backoff = absl::Seconds(30);
   // How often the policy is read again while connected.
-  absl::Duration policy_refresh = absl::Seconds(60);
+  absl::Duration policy_refresh = absl::Seconds(5);
   // Deadline of a GetSchedulingPolicy call.
   absl::Duration call_timeout = absl::Seconds(3);
   // Times shown in the feed status and the lag gauge; timers use real time.
