@@ -90,6 +90,7 @@ SERVICE_ERROR_CODES_WITHOUT_DETAILS = harness.TRANSPORT_CODES | {
 
 # Kinds of finding, in the order the report lists them.
 CRASHED = "process died or is not SERVING"
+UNPARSABLE_LOG = "a log line that is not a JSON object"
 INTERNAL = "INTERNAL or UNKNOWN from the service"
 UNDECODABLE = "undecodable payload answered INTERNAL/UNKNOWN or without a message"
 UNREADABLE = "error a default client cannot read"
@@ -357,6 +358,17 @@ class HostileInputsTest(AnalyticsTestCase):
                 status = f"{e.code().name}: {e.details()}"
             if status != "SERVING":
                 findings.add([(CRASHED, f"{name} health check: {status}")])
+        self.check_logs(findings)
+
+    def check_logs(self, findings):
+        """Hostile input (invalid UTF-8 above all) makes libprotobuf log;
+        its lines must come through the JSON logger like every other, or
+        log collectors that parse one object per line break."""
+        for name, server in self.servers().items():
+            _, garbage = harness.parse_log_lines(server.log_text())
+            for line in garbage[:3]:
+                findings.add([(UNPARSABLE_LOG, f"{name} logged a line that is "
+                               f"not JSON: {line[:120]!r}")])
 
     # -- running probes -------------------------------------------------------
 
