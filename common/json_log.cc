@@ -51,9 +51,12 @@ void RouteProtobufLogToJson() {
   google::protobuf::SetLogHandler([](google::protobuf::LogLevel level,
                                      const char* filename, int line,
                                      const std::string& message) {
+    // Its ERRORs are about messages it was given, in a server mostly a
+    // caller's undecodable request (answered INVALID_ARGUMENT): worth a
+    // warning, not an operator's error.
     const LogLevel ours =
-        level >= google::protobuf::LOGLEVEL_ERROR     ? LogLevel::kError
-        : level == google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarning
+        level >= google::protobuf::LOGLEVEL_FATAL     ? LogLevel::kError
+        : level >= google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarning
                                                       : LogLevel::kInfo;
     LogJson(ours, "libprotobuf",
             {{"detail", message},
