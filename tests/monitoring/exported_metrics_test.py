@@ -2,17 +2,22 @@
 monitoring.exported_metrics). It starts redis-server, participant,
 scheduling (with the calendar cache) and analytics from the build tree on
 free ports, makes the calls that create the lazily-made series (a booking,
-a refused booking, calendar reads twice, reports), and then:
+a double booking refused SCHEDULING_CONFLICT, which creates
+grpc_server_refusals_total, calendar reads twice, reports), and then:
 
   * every metric that a rule or a dashboard query names is on some
     service's /metrics (histograms as their _bucket, _sum and _count
     samples; recording rules' names are defined by the rules instead, and
     `up` is Prometheus' own), and every label a selector matches on is on
     that metric;
+  * the refused double booking is counted under its method and reason,
+    and every service's database probe reports healthy (store_healthy 1);
   * a real Prometheus (Debian's `prometheus`) scraping the services under
     the example configuration's job names and loading the rules produces a
     series for every recording rule, an answer for every dashboard query,
-    and no alert about the healthy services.
+    a refused share of bookings above 0 (the rules' method and reason
+    matchers match what the services export), and no alert about the
+    healthy services.
 
 Run from tests/monitoring:
   PYTHONPATH=<build>/py:../e2e:. SALESMEET_BIN_DIR=<build>/services \\
@@ -21,6 +26,7 @@ Run from tests/monitoring:
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -52,6 +58,21 @@ PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 SPEED_DEPENDENT_ALERTS = {"SalesmeetRpcLatencyHigh", "SalesmeetDatabaseSlow"}
 # How long Prometheus may take to scrape twice and evaluate the rules.
 SETTLE_TIMEOUT = 60.0
+CREATE_MEETING = "/salesmeet.scheduling.v1.SchedulingService/CreateMeeting"
+
+_SAMPLE_LINE = re.compile(r"^([A-Za-z_:][A-Za-z0-9_:]*)(?:\{(.*)\})?\s+(\S+)")
+_LABEL_PAIR = re.compile(r'([A-Za-z_][A-Za-z0-9_]*)="((?:\\.|[^"\\])*)"')
+
+
+def samples(exposition, name):
+    """[(labels, value)] of the samples of metric `name` in an exposition."""
+    out = []
+    for line in exposition.splitlines():
+        match = _SAMPLE_LINE.match(line)
+        if match and match.group(1) == name:
+            out.append((dict(_LABEL_PAIR.findall(match.group(2) or "")),
+                        float(match.group(3))))
+    return out
 
 
 class PrometheusServer:
@@ -169,8 +190,9 @@ class ExportedMetricsTest(AnalyticsTestCase):
 
     @classmethod
     def exercise(cls, round_number):
-        """Calls to every service, including a refused booking and calendar
-        reads that miss, then hit, the cache."""
+        """Calls to every service, including a double booking, refused
+        SCHEDULING_CONFLICT, and calendar reads that miss, then hit, the
+        cache."""
         ada, bob = cls.hire(), cls.hire()
         cls.people.GetParticipant(ps.GetParticipantRequest(name=ada),
                                   timeout=RPC_TIMEOUT)
@@ -181,6 +203,10 @@ class ExportedMetricsTest(AnalyticsTestCase):
         except grpc.RpcError as e:
             if e.code() != grpc.StatusCode.FAILED_PRECONDITION:
                 raise
+            reason = harness.rich_error(e).error_info
+            if reason is None or reason.reason != "SCHEDULING_CONFLICT":
+                raise AssertionError(f"the double booking was refused with "
+                                     f"{harness.rich_error(e)}") from e
         else:
             raise AssertionError("a double booking was not refused")
         window = interval(start - DAY, start + 6 * DAY)
@@ -240,6 +266,21 @@ class ExportedMetricsTest(AnalyticsTestCase):
                 if name in recorded:
                     self.assertNotIn(name, exported, f"{name} is also exported")
 
+    def test_the_refused_double_booking_is_counted_by_method_and_reason(self):
+        refusals = samples(self.servers["scheduling"].fetch_metrics(),
+                           "grpc_server_refusals_total")
+        counted = [value for labels, value in refusals
+                   if labels == {"method": CREATE_MEETING,
+                                 "reason": "SCHEDULING_CONFLICT"}]
+        self.assertEqual(len(counted), 1, refusals)
+        self.assertGreaterEqual(counted[0], 1)
+
+    def test_every_database_probe_reports_healthy(self):
+        for service, server in self.servers.items():
+            with self.subTest(service=service):
+                self.assertEqual(samples(server.fetch_metrics(), "store_healthy"),
+                                 [({}, 1.0)])
+
     # -- a real Prometheus -------------------------------------------------------
 
     def without_series(self, queries):
@@ -264,6 +305,16 @@ class ExportedMetricsTest(AnalyticsTestCase):
     def test_every_dashboard_query_answers_on_the_live_services(self):
         self.assertEqual(self.without_series(refs.dashboard_queries()), [],
                          f"no series after {SETTLE_TIMEOUT:.0f}s")
+
+    def test_the_refused_bookings_reach_the_rules(self):
+        # A zero would be answered by the rules' "or ... * 0" fallback too:
+        # above zero, the refusal matched their method and reason matchers.
+        self.assertEqual(self.without_series([
+            ("refused share", 'job:salesmeet_booking_refusal_ratio:rate30m{job="scheduling"} > 0'),
+            ("refused", 'job:salesmeet_booking_refusals:rate5m{job="scheduling"} > 0'),
+            ("by reason", 'job_reason:salesmeet_booking_refusals:rate5m'
+                          '{job="scheduling", reason="SCHEDULING_CONFLICT"} > 0'),
+        ]), [], f"no series after {SETTLE_TIMEOUT:.0f}s")
 
     def test_the_rules_load_and_evaluate_without_errors(self):
         groups = self.prometheus.api("rules")["groups"]

@@ -105,7 +105,7 @@ class AlertsTest(unittest.TestCase):
         for metric in ("grpc_server_handled_total", "grpc_server_handling_seconds_bucket",
                        "analytics_feed_lag_seconds", "analytics_feed_connected",
                        "calendar_cache_breaker_open", "store_transaction_seconds_count",
-                       "up"):
+                       "store_healthy", "grpc_server_refusals_total", "up"):
             self.assertIn(metric, watched)
         self.assertGreaterEqual(len(self.alerts), 10)
 
@@ -227,7 +227,9 @@ class DashboardTest(unittest.TestCase):
                      "job_instance:store_transaction_error_ratio:rate5m",
                      "job_instance_kind:store_transaction_seconds:p99_5m",
                      "job:salesmeet_booking_refusals:rate5m",
-                     "job:salesmeet_booking_refusal_ratio:rate30m", "up"):
+                     "job_reason:salesmeet_booking_refusals:rate5m",
+                     "job:salesmeet_booking_refusal_ratio:rate30m",
+                     "store_healthy", "up"):
             self.assertIn(name, shown)
 
 
