@@ -9,16 +9,21 @@ DrainGate& DrainGate::Process() {
   return *gate;
 }
 
-DrainGate::Ticket::Ticket(DrainGate& gate) : gate_(gate) {
-  absl::MutexLock lock(&gate_.mu_);
-  admitted_ = !gate_.refusing_;
-  if (admitted_) ++gate_.working_;
+bool DrainGate::Admit() {
+  absl::MutexLock lock(&mu_);
+  if (refusing_) return false;
+  ++working_;
+  return true;
 }
 
-DrainGate::Ticket::~Ticket() {
-  if (!admitted_) return;
-  absl::MutexLock lock(&gate_.mu_);
-  --gate_.working_;
+void DrainGate::Release() {
+  absl::MutexLock lock(&mu_);
+  --working_;
+}
+
+bool DrainGate::refusing() {
+  absl::MutexLock lock(&mu_);
+  return refusing_;
 }
 
 absl::Status DrainGate::Refusal() {

@@ -21,28 +21,22 @@ class DrainGate {
   // The one gate of this process, used by every handler (grpc_status.h).
   static DrainGate& Process();
 
-  // Held by a call while it works. `admitted()` is false once the gate
-  // refuses: the call must answer Refusal() and do nothing else.
-  class Ticket {
-   public:
-    explicit Ticket(DrainGate& gate);
-    ~Ticket();
-    Ticket(const Ticket&) = delete;
-    Ticket& operator=(const Ticket&) = delete;
-    bool admitted() const { return admitted_; }
+  // Called as a call arrives (by the RPC interceptor, which sees every
+  // call from its arrival until its status has been written): true, and
+  // the call counts as working until Release(), unless the gate refuses.
+  bool Admit();
+  void Release();
 
-   private:
-    DrainGate& gate_;
-    bool admitted_;
-  };
+  // True once the gate refuses: handlers answer Refusal() and do nothing.
+  bool refusing();
 
   // UNAVAILABLE with ErrorInfo DRAINING: retry, on another replica.
   static absl::Status Refusal();
 
   // From now on calls are refused.
   void StartRefusing();
-  // Waits until no admitted call is working, or `timeout` passes; true
-  // when idle.
+  // Waits until every admitted call has been answered, or `timeout`
+  // passes; true when idle.
   bool WaitUntilIdle(absl::Duration timeout);
 
  private:

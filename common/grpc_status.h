@@ -41,8 +41,9 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
 // absl::StatusOr<T>) and finishes like Respond.
 template <typename Request, typename T, typename Work>
 grpc::Status Serve(const Request& request, T* response, Work&& work) {
-  DrainGate::Ticket ticket(DrainGate::Process());
-  if (!ticket.admitted()) return ToGrpcStatus(DrainGate::Refusal());
+  if (DrainGate::Process().refusing()) {
+    return ToGrpcStatus(DrainGate::Refusal());
+  }
   if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
     return ToGrpcStatus(limits);
   }
@@ -52,8 +53,9 @@ grpc::Status Serve(const Request& request, T* response, Work&& work) {
 // The same for a call whose work returns only an absl::Status.
 template <typename Request, typename Work>
 grpc::Status Serve(const Request& request, Work&& work) {
-  DrainGate::Ticket ticket(DrainGate::Process());
-  if (!ticket.admitted()) return ToGrpcStatus(DrainGate::Refusal());
+  if (DrainGate::Process().refusing()) {
+    return ToGrpcStatus(DrainGate::Refusal());
+  }
   if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
     return ToGrpcStatus(limits);
   }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "common/drain_gate.h"
 #include "common/json_log.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -39,10 +40,18 @@ class RpcObserver : public grpc::experimental::Interceptor {
  public:
   RpcObserver(RpcObserverFactory* factory,
               grpc::experimental::ServerRpcInfo* info)
-      : factory_(factory), info_(info), start_(absl::Now()) {
+      : factory_(factory),
+        info_(info),
+        start_(absl::Now()),
+        admitted_(DrainGate::Process().Admit()) {
     factory_->AddInFlight(1);
   }
-  ~RpcObserver() override { factory_->AddInFlight(-1); }
+  // The interceptor lives until the call's status has been written, so a
+  // draining server waits for this, not only for the handler's return.
+  ~RpcObserver() override {
+    factory_->AddInFlight(-1);
+    if (admitted_) DrainGate::Process().Release();
+  }
 
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -60,6 +69,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
   RpcObserverFactory* factory_;
   grpc::experimental::ServerRpcInfo* info_;
   absl::Time start_;
+  const bool admitted_;
 };
 
 }  // namespace

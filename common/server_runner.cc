@@ -250,6 +250,9 @@ absl::Status ServerRunner::Run() {
   DrainGate& gate = DrainGate::Process();
   gate.StartRefusing();
   const bool idle = gate.WaitUntilIdle(options_.shutdown_timeout);
+  // The last answers are written; give the transport a moment to flush
+  // them to the sockets before the exit closes them.
+  absl::SleepFor(absl::Milliseconds(100));
   // A handler blocked in a slow store call past the timeout was never
   // acknowledged, and its transaction rolls back if it had not committed.
   LogJson(idle ? LogLevel::kInfo : LogLevel::kWarning,

@@ -130,8 +130,8 @@ grpc::Status SchedulingServiceImpl::UpdateSchedulingPolicy(
 grpc::Status SchedulingServiceImpl::WatchMeetingChanges(
     grpc::ServerContext* context, const v1::WatchMeetingChangesRequest* request,
     grpc::ServerWriter<v1::WatchMeetingChangesResponse>* writer) {
-  // A watcher holds no ticket: the drain hook ends every stream instead.
-  if (!DrainGate::Ticket(DrainGate::Process()).admitted()) {
+  // Streams open before the drain are ended by the drain hook.
+  if (DrainGate::Process().refusing()) {
     return ToGrpcStatus(DrainGate::Refusal());
   }
   if (absl::Status limits = CheckRequestLimits(*request); !limits.ok()) {
