@@ -33,9 +33,10 @@ REQUIRED_PACKAGES=(
 DEPLOY_PACKAGES=(docker.io docker-compose debootstrap yamllint)
 
 # What the sanitizer tree needs on top: clang with its sanitizer and
-# libFuzzer runtimes, and llvm-symbolizer for readable stacks.
+# libFuzzer runtimes, llvm-symbolizer for readable stacks, and lld, which
+# links the sanitized binaries faster.
 # shellcheck disable=SC2034  # used by test.sh and fuzz.sh
-SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14 lld-14)
 
 log() { printf '==> %s\n' "$*"; }
 die() {
@@ -43,24 +44,20 @@ die() {
   exit 1
 }
 
-# Prints the packages named (default: REQUIRED_PACKAGES) that are not
-# installed. Reads only dpkg's database, so a machine that has everything
-# needs no network.
+# Prints the required packages that are not installed. Reads only dpkg's
+# database, so a machine that has everything needs no network.
 missing_packages() {
   local pkg
-  (($# > 0)) || set -- "${REQUIRED_PACKAGES[@]}"
-  for pkg in "$@"; do
+  for pkg in "${REQUIRED_PACKAGES[@]}"; do
     if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]]; then
       printf '%s\n' "$pkg"
     fi
   done
 }
 
-# ensure_packages [PACKAGE...]: installs those missing (default:
-# REQUIRED_PACKAGES).
 ensure_packages() {
   local missing=()
-  mapfile -t missing < <(missing_packages "$@")
+  mapfile -t missing < <(missing_packages)
   ((${#missing[@]} > 0)) || return 0
   ((EUID == 0)) || die "missing Debian packages; run as root, or first: sudo apt-get install ${missing[*]}"
   log "installing ${#missing[@]} missing Debian packages: ${missing[*]}"
@@ -114,18 +111,25 @@ fuzz_target_names() {
   cat "$SANITIZER_BUILD_DIR/tests/fuzz/fuzz_targets.txt"
 }
 
+# An input that takes longer fails its target: a request that costs
+# seconds is a denial of service (inputs take milliseconds, sanitized).
+FUZZ_INPUT_TIMEOUT=5
+
 # fuzz_target NAME SECONDS: fuzzes NAME for SECONDS. The seeds in
 # tests/fuzz/corpus/NAME are read, never written; new inputs go to
 # <tree>/fuzz/NAME/corpus, a crashing input next to it, libFuzzer's output
-# to fuzz.log and its exit code to rc there.
+# to fuzz.log and its exit code to rc there. The new inputs of earlier runs
+# are replayed first only with FUZZ_KEEP_CORPUS=1 (scripts/fuzz.sh): they
+# pile up, and replaying them would take a short run's whole time.
 # shellcheck disable=SC2317  # run in the background by run_fuzz_targets
 fuzz_target() {
   local name=$1 seconds=$2
   local dir="$SANITIZER_BUILD_DIR/fuzz/$name" rc=0
+  if [[ "${FUZZ_KEEP_CORPUS:-0}" != 1 ]]; then rm -rf "$dir/corpus"; fi
   mkdir -p "$dir/corpus"
   rm -f "$dir/rc"
   "$SANITIZER_BUILD_DIR/tests/fuzz/${name}_fuzz" \
-    -max_total_time="$seconds" -timeout=20 -print_final_stats=1 \
+    -max_total_time="$seconds" -timeout="$FUZZ_INPUT_TIMEOUT" -print_final_stats=1 \
     -artifact_prefix="$dir/" "$dir/corpus" "$REPO_ROOT/tests/fuzz/corpus/$name" \
     >"$dir/fuzz.log" 2>&1 || rc=$?
   echo "$rc" >"$dir/rc"
@@ -135,27 +139,35 @@ fuzz_target() {
 # run_fuzz_targets SECONDS JOBS NAME...: fuzzes each NAME for SECONDS, JOBS
 # at a time, then prints a line per target; returns 1 if any failed.
 run_fuzz_targets() {
-  local seconds=$1 jobs=$2 name
+  local seconds=$1 jobs=$2 name pid pids=()
   shift 2
   for name in "$@"; do
-    while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+    # Every target runs as long, so the oldest is the next to finish.
+    if ((${#pids[@]} >= jobs)); then
+      wait "${pids[0]}" || true
+      pids=("${pids[@]:1}")
+    fi
     fuzz_target "$name" "$seconds" &
+    pids+=("$!")
   done
-  wait || true
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
   print_fuzz_summary "$@"
 }
 
 # One line per fuzz target: result, executions, executions per second,
-# coverage, new inputs, and the input that failed.
+# coverage, new inputs, the slowest input's seconds, and the input that
+# failed.
 print_fuzz_summary() {
-  local name dir rc result failed=0 execs speed cov added artifact
-  printf '    %-22s %-16s %12s %9s %6s %6s\n' target result execs exec/s cov new
+  local name dir rc result failed=0 execs speed cov added slowest artifact
+  printf '    %-22s %-16s %12s %9s %6s %6s %8s\n' target result execs exec/s \
+    cov new slowest
   for name in "$@"; do
     dir="$SANITIZER_BUILD_DIR/fuzz/$name"
     rc=$(cat "$dir/rc" 2>/dev/null || echo missing)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log" | tail -1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/fuzz.log" | tail -1)
     added=$(sed -n 's/^stat::new_units_added: *//p' "$dir/fuzz.log" | tail -1)
+    slowest=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$dir/fuzz.log" | tail -1)
     cov=$(grep -o ' cov: [0-9]*' "$dir/fuzz.log" | tail -1 | tr -dc '0-9')
     artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$dir/fuzz.log" | tail -1)
     if [[ "$rc" == 0 ]]; then
@@ -171,8 +183,8 @@ print_fuzz_summary() {
       else result="FAILED (exit $rc)"
       fi
     fi
-    printf '    %-22s %-16s %12s %9s %6s %6s\n' "$name" "$result" \
-      "${execs:--}" "${speed:--}" "${cov:--}" "${added:--}"
+    printf '    %-22s %-16s %12s %9s %6s %6s %8s\n' "$name" "$result" \
+      "${execs:--}" "${speed:--}" "${cov:--}" "${added:--}" "${slowest:+$slowest s}"
     if [[ -n "$artifact" && "$rc" != 0 ]]; then
       printf '      input: %s\n      log:   %s\n' "$artifact" "$dir/fuzz.log"
     fi

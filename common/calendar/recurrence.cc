@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/calendar/rule_feasibility.h"
 #include "common/errors.h"
 
 namespace salesmeet {
@@ -198,6 +199,11 @@ absl::StatusOr<Recurrence> Recurrence::Parse(SeriesTiming timing,
         interval > kMaxInterval) {
       return InvalidFieldError(rrule_field, "INTERVAL must be 1 to 1000");
     }
+  }
+  if (std::optional<std::string> never = WhyRuleNeverOccurs(
+          by_key, absl::CivilDay(timing.zone.At(timing.start).cs))) {
+    return InvalidFieldError(rrule_field,
+                             absl::StrCat("can never occur: ", *never));
   }
   // UNTIL is applied here, in absolute time, rather than by libical, which
   // would compare a UTC instant with floating local times.
