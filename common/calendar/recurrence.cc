@@ -34,6 +34,12 @@ const std::set<std::string>& AllowedParts() {
   return *parts;
 }
 
+// What RFC 5545's RECUR grammar is written in.
+bool IsRuleChar(char c) {
+  return absl::ascii_isalnum(c) || c == '=' || c == ';' || c == ',' ||
+         c == '+' || c == '-';
+}
+
 absl::string_view StripPrefix(absl::string_view rrule) {
   if (rrule.size() >= 6 &&
       absl::EqualsIgnoreCase(rrule.substr(0, 6), "RRULE:")) {
@@ -157,6 +163,12 @@ absl::StatusOr<Recurrence> Recurrence::Parse(SeriesTiming timing,
   }
   if (timing.rrule.size() > kMaxRuleLength) {
     return InvalidFieldError(rrule_field, "must be at most 500 characters");
+  }
+  // libical reads the rule as a C string: a NUL would hide the rest of it
+  // from libical but not from the checks here.
+  if (!std::all_of(timing.rrule.begin(), timing.rrule.end(), IsRuleChar)) {
+    return InvalidFieldError(
+        rrule_field, "may hold only letters, digits and the characters =;,+-");
   }
   std::vector<std::pair<std::string, std::string>> parts;
   auto split = SplitRule(timing.rrule, rrule_field);
@@ -362,8 +374,11 @@ bool Recurrence::IsOccurrence(absl::Time original_start,
 
 std::string TruncatedRule(absl::string_view rrule, absl::Time cut) {
   std::vector<std::string> kept;
+  // Read as Parse reads it: whitespace around the rule would otherwise end
+  // up inside the new one, before ";UNTIL".
   for (absl::string_view part :
-       absl::StrSplit(StripPrefix(rrule), ';', absl::SkipEmpty())) {
+       absl::StrSplit(absl::StripAsciiWhitespace(StripPrefix(rrule)), ';',
+                      absl::SkipEmpty())) {
     const std::string key =
         absl::AsciiStrToUpper(part.substr(0, part.find('=')));
     if (key == "COUNT" || key == "UNTIL") continue;

@@ -215,6 +215,32 @@ TEST(RecurrenceTest, MalformedAndUnsupportedRulesAreInvalidArgument) {
   }
 }
 
+// libical searched month by month to the year 2582 for a first occurrence
+// of such a rule: seconds of CPU for each request naming one.
+TEST(RecurrenceTest, RuleThatCanNeverOccurIsRefusedAtOnce) {
+  absl::TimeZone utc = absl::UTCTimeZone();
+  auto r = Make(Utc(2026, 11, 17, 10, 0), utc, "FREQ=MONTHLY;BYDAY=-6FR");
+  EXPECT_EQ(BadField(r.status()), "meeting.recurrence.rrule");
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("can never occur"));
+}
+
+// libical stops reading at a NUL, so it would see a rule the checks never
+// saw: "FREQ=MONTHLY;BYDAY=-1SU;BYMONTHDAY=1" here.
+TEST(RecurrenceTest, CharactersOutsideTheRuleGrammarAreRefused) {
+  absl::TimeZone utc = absl::UTCTimeZone();
+  for (const std::string& rule :
+       {std::string("FREQ=MONTHLY;BYDAY=-1SU;BYMONTHDAY=1\0X,2", 40),
+        std::string("FREQ=WEEKLY;BYDAY=MO TU"),
+        std::string("FREQ=WEEKLY;BYDAY=MO\tTU")}) {
+    EXPECT_EQ(
+        BadField(Recurrence::FromStored(
+                     {Utc(2026, 11, 17, 10, 0), absl::Hours(1), utc, rule, {}})
+                     .status()),
+        "meeting.recurrence.rrule")
+        << rule;
+  }
+}
+
 TEST(RecurrenceTest, PrefixAndLowerCaseAreAccepted) {
   absl::TimeZone utc = absl::UTCTimeZone();
   EXPECT_TRUE(
@@ -304,6 +330,18 @@ TEST(RecurrenceTest, SkippingAheadAgreesWithFullExpansion) {
         << rule << " in " << zone.name();
   }
   EXPECT_GT(checked, 120);
+}
+
+// Scheduling stores the rule as the caller wrote it, spaces included;
+// ending such a series early must still give a rule that parses.
+TEST(TruncatedRuleTest, DropsSpacesAroundTheRule) {
+  const absl::Time start = Utc(2026, 11, 17, 10, 0);
+  const std::string truncated =
+      TruncatedRule("  FREQ=WEEKLY  ", start + absl::Hours(24 * 21));
+  EXPECT_EQ(truncated, "FREQ=WEEKLY;UNTIL=20261208T095959Z");
+  EXPECT_TRUE(Recurrence::FromStored(
+                  {start, absl::Hours(1), absl::UTCTimeZone(), truncated, {}})
+                  .ok());
 }
 
 TEST(TruncatedRuleTest, ReplacesCountAndUntilWithUntilBeforeCut) {
