@@ -16,6 +16,8 @@ LoadBusyOccurrences(MeetingTransaction& tx,
                     const std::string& self, TimeSpan window) {
   std::map<std::string, std::vector<BusyOccurrence>> busy;
   absl::flat_hash_map<std::string, std::vector<BusyOccurrence>> expanded;
+  // No other replica may book them until this transaction ends.
+  RETURN_IF_ERROR(tx.LockCalendars(participants));
   for (const std::string& participant : participants) {
     std::vector<v1::Meeting> meetings;
     ASSIGN_OR_RETURN(meetings,

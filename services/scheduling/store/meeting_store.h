@@ -3,10 +3,11 @@
 
 // Where meetings, the change feed and the policy are kept. The scheduler runs
 // each write inside one transaction of this interface: the conflict check,
-// the meeting and its feed event commit together or not at all. SQLite today;
-// a PostgreSQL backend implements the same interface later.
+// the meeting and its feed event commit together or not at all. SQLite (one
+// writer at a time) and PostgreSQL (many replicas) implement it.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,12 @@ class MeetingTransaction {
                                   const MeetingIndex& index) = 0;
   virtual absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(
       const MeetingQuery& query) = 0;
+  // Holds the calendars of `participants` until the transaction ends, so
+  // that no other writer books any of them in between: call it in write
+  // transactions before reading their busy time. Backends whose writers are
+  // serialised anyway need do nothing; the others lock in one canonical
+  // order so that two writers cannot deadlock.
+  virtual absl::Status LockCalendars(std::vector<std::string> participants) = 0;
   // Every busy meeting `participant` is invited to whose occurrences may
   // overlap `from`..`to` (by the index; the caller expands to be exact).
   virtual absl::StatusOr<std::vector<v1::Meeting>> BusyMeetingsOf(
@@ -101,6 +108,13 @@ class MeetingStore : public PageTokenSecretStore {
       int64_t after_sequence, int limit) = 0;
   // The latest committed sequence (0 for an empty feed).
   virtual absl::StatusOr<int64_t> HeadSequence() = 0;
+
+  // Calls `on_head` with the feed's head whenever another process may have
+  // committed to it (the first call may come at once). Backends shared by
+  // several replicas implement it; a single-writer one has nothing to tell.
+  virtual void FollowOtherWriters(std::function<void(int64_t)> on_head) {
+    (void)on_head;
+  }
 
   virtual absl::Status Ping() = 0;
 };

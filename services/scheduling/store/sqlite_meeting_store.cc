@@ -166,6 +166,11 @@ class SqliteMeetingTransaction : public MeetingTransaction {
     return CollectProtos<v1::Meeting>(stmt);
   }
 
+  // Writers are serialised by BEGIN IMMEDIATE already.
+  absl::Status LockCalendars(std::vector<std::string>) override {
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::vector<v1::Meeting>> BusyMeetingsOf(
       absl::string_view participant, absl::Time from, absl::Time to) override {
     ASSIGN_OR_RETURN(SqliteStatement stmt, db_.Prepare(R"sql(

@@ -1,0 +1,418 @@
+#include "services/scheduling/store/postgres_meeting_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/field_checks.h"
+#include "common/status_macros.h"
+
+namespace salesmeet::scheduling {
+namespace {
+
+// As in the SQLite store: unix microseconds, an open end as the largest
+// value, so range conditions need no NULL cases.
+constexpr int64_t kOpenEnd = std::numeric_limits<int64_t>::max();
+
+int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+const std::vector<PgMigration>& Migrations() {
+  static const auto* migrations = new std::vector<PgMigration>{
+      {1, R"sql(
+        CREATE TABLE meetings (
+          id          text PRIMARY KEY,
+          start_time  bigint NOT NULL,
+          first_start bigint NOT NULL,
+          last_end    bigint NOT NULL,
+          busy        smallint NOT NULL,
+          organizer   text NOT NULL,
+          state       integer NOT NULL,
+          purpose     integer NOT NULL,
+          format      integer NOT NULL,
+          audience    integer NOT NULL,
+          data        bytea NOT NULL
+        );
+        CREATE INDEX meetings_by_start ON meetings (start_time, id);
+        CREATE TABLE meeting_attendees (
+          participant text NOT NULL,
+          meeting_id  text NOT NULL REFERENCES meetings (id),
+          first_start bigint NOT NULL,
+          last_end    bigint NOT NULL,
+          busy        smallint NOT NULL,
+          PRIMARY KEY (participant, meeting_id)
+        );
+        CREATE INDEX attendees_by_meeting ON meeting_attendees (meeting_id);
+        CREATE INDEX attendees_busy
+          ON meeting_attendees (participant, busy, first_start);
+        CREATE TABLE create_requests (
+          request_key text PRIMARY KEY,
+          fingerprint bytea NOT NULL,
+          response    bytea NOT NULL,
+          create_time bigint NOT NULL
+        );
+        -- The feed's counter row: writers take the next sequence from it
+        -- inside their transaction, and its row lock orders their commits.
+        CREATE TABLE feed_head (
+          id          integer PRIMARY KEY CHECK (id = 1),
+          sequence    bigint NOT NULL,
+          commit_time bigint NOT NULL
+        );
+        INSERT INTO feed_head VALUES (1, 0, 0);
+        CREATE TABLE changes (
+          sequence    bigint PRIMARY KEY,
+          commit_time bigint NOT NULL,
+          data        bytea NOT NULL
+        );
+        CREATE TABLE policy (
+          id   integer PRIMARY KEY CHECK (id = 1),
+          data bytea NOT NULL
+        );
+      )sql"},
+  };
+  return *migrations;
+}
+
+// Advisory lock keys live in one 64-bit space shared by the whole database,
+// so each names the schema as well as the thing locked.
+std::string LockName(absl::string_view schema, absl::string_view kind,
+                     absl::string_view what) {
+  return absl::StrCat(schema, ".", kind, ":", what);
+}
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> Protos(const PgResult& rows) {
+  std::vector<Message> out;
+  out.reserve(rows.rows());
+  for (int i = 0; i < rows.rows(); ++i) {
+    Message message;
+    if (!message.ParseFromString(rows.Bytes(i, 0))) {
+      return absl::DataLossError("a stored record does not parse");
+    }
+    out.push_back(std::move(message));
+  }
+  return out;
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> OneProto(const PgResult& rows) {
+  ASSIGN_OR_RETURN(std::vector<Message> all, Protos<Message>(rows));
+  if (all.empty()) return std::optional<Message>();
+  return std::optional<Message>(std::move(all.front()));
+}
+
+class PostgresMeetingTransaction : public MeetingTransaction {
+ public:
+  PostgresMeetingTransaction(PgConnection& db, PgDatabase::Mode mode,
+                             std::string schema)
+      : db_(db),
+        writing_(mode == PgDatabase::Mode::kWrite),
+        schema_(std::move(schema)) {}
+
+  absl::StatusOr<std::optional<v1::Meeting>> FindMeeting(
+      absl::string_view id) override {
+    // A writer holds the row until it commits, so two replicas updating one
+    // meeting take turns and the second sees the first's etag.
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        db_.Exec(writing_ ? "SELECT data FROM meetings WHERE id = $1 FOR UPDATE"
+                          : "SELECT data FROM meetings WHERE id = $1",
+                 PgParams().Add(id)));
+    return OneProto<v1::Meeting>(rows);
+  }
+
+  absl::Status PutMeeting(const v1::Meeting& meeting,
+                          const MeetingIndex& index) override {
+    const std::string id = IdFromName(meeting.name());
+    const int64_t first = Micros(index.first_start);
+    const int64_t last = index.last_end ? Micros(*index.last_end) : kOpenEnd;
+    RETURN_IF_ERROR(db_.Exec(R"sql(
+        INSERT INTO meetings (id, start_time, first_start, last_end, busy,
+                              organizer, state, purpose, format, audience, data)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        ON CONFLICT (id) DO UPDATE SET start_time = $2, first_start = $3,
+          last_end = $4, busy = $5, organizer = $6, state = $7, purpose = $8,
+          format = $9, audience = $10, data = $11)sql",
+                             PgParams()
+                                 .Add(id)
+                                 .Add(Micros(ToAbslTime(meeting.start_time())))
+                                 .Add(first)
+                                 .Add(last)
+                                 .Add(int64_t{index.busy})
+                                 .Add(meeting.organizer())
+                                 .Add(int64_t{meeting.state()})
+                                 .Add(int64_t{meeting.purpose()})
+                                 .Add(int64_t{meeting.format()})
+                                 .Add(int64_t{meeting.audience()})
+                                 .AddBytes(meeting.SerializeAsString()))
+                        .status());
+    RETURN_IF_ERROR(
+        db_.Exec("DELETE FROM meeting_attendees WHERE meeting_id = $1",
+                 PgParams().Add(id))
+            .status());
+    for (const v1::Attendee& attendee : meeting.attendees()) {
+      RETURN_IF_ERROR(db_.Exec(R"sql(
+          INSERT INTO meeting_attendees
+            (participant, meeting_id, first_start, last_end, busy)
+          VALUES ($1, $2, $3, $4, $5))sql",
+                               PgParams()
+                                   .Add(attendee.participant())
+                                   .Add(id)
+                                   .Add(first)
+                                   .Add(last)
+                                   .Add(int64_t{index.busy}))
+                          .status());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(
+      const MeetingQuery& query) override {
+    // Each combination of conditions is one SQL text, prepared once per
+    // connection; parameters are numbered in the order they are added.
+    std::vector<std::string> where;
+    PgParams params;
+    auto next = [&params] { return absl::StrCat("$", params.size()); };
+    if (query.participant) {
+      params.Add(*query.participant);
+      where.push_back(
+          absl::StrCat("id IN (SELECT meeting_id FROM meeting_attendees "
+                       "WHERE participant = ",
+                       next(), ")"));
+    }
+    if (query.organizer) {
+      params.Add(*query.organizer);
+      where.push_back(absl::StrCat("organizer = ", next()));
+    }
+    for (const auto& [value, column] :
+         {std::pair{query.state, "state"}, std::pair{query.purpose, "purpose"},
+          std::pair{query.format, "format"},
+          std::pair{query.audience, "audience"}}) {
+      if (!value) continue;
+      params.Add(int64_t{*value});
+      where.push_back(absl::StrCat(column, " = ", next()));
+    }
+    if (query.overlaps_from) {
+      params.Add(Micros(*query.overlaps_from));
+      where.push_back(absl::StrCat("last_end > ", next()));
+    }
+    if (query.overlaps_to) {
+      params.Add(Micros(*query.overlaps_to));
+      where.push_back(absl::StrCat("first_start < ", next()));
+    }
+    if (query.after) {
+      params.Add(Micros(query.after->first));
+      const std::string start = next();
+      params.Add(query.after->second);
+      where.push_back(absl::StrCat("(start_time > ", start,
+                                   " OR (start_time = ", start, " AND id > ",
+                                   next(), "))"));
+    }
+    params.Add(int64_t{query.limit});
+    const std::string sql = absl::StrCat(
+        "SELECT data FROM meetings",
+        where.empty() ? ""
+                      : absl::StrCat(" WHERE ", absl::StrJoin(where, " AND ")),
+        " ORDER BY start_time, id LIMIT ", next());
+    ASSIGN_OR_RETURN(PgResult rows, db_.Exec(sql, params));
+    return Protos<v1::Meeting>(rows);
+  }
+
+  absl::Status LockCalendars(std::vector<std::string> participants) override {
+    if (!writing_) return absl::OkStatus();
+    std::sort(participants.begin(), participants.end());
+    participants.erase(std::unique(participants.begin(), participants.end()),
+                       participants.end());
+    for (const std::string& participant : participants) {
+      RETURN_IF_ERROR(
+          db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                   PgParams().Add(LockName(schema_, "calendar", participant)))
+              .status());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<v1::Meeting>> BusyMeetingsOf(
+      absl::string_view participant, absl::Time from, absl::Time to) override {
+    ASSIGN_OR_RETURN(
+        PgResult rows,
+        db_.Exec(
+            R"sql(
+        SELECT m.data FROM meeting_attendees a
+        JOIN meetings m ON m.id = a.meeting_id
+        WHERE a.participant = $1 AND a.busy = 1 AND a.first_start < $2
+          AND a.last_end > $3
+        ORDER BY a.first_start)sql",
+            PgParams().Add(participant).Add(Micros(to)).Add(Micros(from))));
+    return Protos<v1::Meeting>(rows);
+  }
+
+  absl::StatusOr<std::optional<StoredCreateRequest>> FindCreateRequest(
+      absl::string_view request_key) override {
+    // Two replicas given the same request at once: the second waits here
+    // for the first to commit, then replays its answer.
+    if (writing_) {
+      RETURN_IF_ERROR(
+          db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                   PgParams().Add(LockName(schema_, "request", request_key)))
+              .status());
+    }
+    ASSIGN_OR_RETURN(PgResult rows,
+                     db_.Exec("SELECT fingerprint, response FROM "
+                              "create_requests WHERE request_key = $1",
+                              PgParams().Add(request_key)));
+    if (rows.rows() == 0) return std::optional<StoredCreateRequest>();
+    return std::optional<StoredCreateRequest>(
+        StoredCreateRequest{rows.Bytes(0, 0), rows.Bytes(0, 1)});
+  }
+
+  absl::Status PutCreateRequest(absl::string_view request_key,
+                                const StoredCreateRequest& request,
+                                absl::Time now) override {
+    return db_
+        .Exec(R"sql(
+        INSERT INTO create_requests (request_key, fingerprint, response,
+                                     create_time)
+        VALUES ($1, $2, $3, $4))sql",
+              PgParams()
+                  .Add(request_key)
+                  .AddBytes(request.fingerprint)
+                  .AddBytes(request.response)
+                  .Add(Micros(now)))
+        .status();
+  }
+
+  absl::StatusOr<v1::MeetingChange> AppendChange(v1::MeetingChange change,
+                                                 absl::Time now) override {
+    // Commit times never go backwards along the feed, even when replicas'
+    // clocks disagree a little.
+    ASSIGN_OR_RETURN(PgResult head, db_.Exec(R"sql(
+        UPDATE feed_head SET sequence = sequence + 1,
+          commit_time = greatest(commit_time, $1)
+        WHERE id = 1 RETURNING sequence, commit_time)sql",
+                                             PgParams().Add(Micros(now))));
+    if (head.rows() != 1) return absl::InternalError("the feed head is gone");
+    change.set_sequence(head.Int64(0, 0));
+    const absl::Time commit_time = absl::FromUnixMicros(head.Int64(0, 1));
+    *change.mutable_commit_time() = ToProtoTime(commit_time);
+    RETURN_IF_ERROR(db_.Exec("INSERT INTO changes (sequence, commit_time, "
+                             "data) VALUES ($1, $2, $3)",
+                             PgParams()
+                                 .Add(change.sequence())
+                                 .Add(Micros(commit_time))
+                                 .AddBytes(change.SerializeAsString()))
+                        .status());
+    // Delivered to the other replicas' listeners when this commits.
+    RETURN_IF_ERROR(db_.Exec("SELECT pg_notify($1, $2)",
+                             PgParams()
+                                 .Add(absl::StrCat(schema_, "_changes"))
+                                 .Add(absl::StrCat(change.sequence())))
+                        .status());
+    return change;
+  }
+
+  absl::StatusOr<std::optional<v1::SchedulingPolicy>> GetPolicy() override {
+    // Writers judge under the policy they read: a shared lock keeps it from
+    // changing until they commit (PutPolicy takes it exclusively).
+    if (writing_) {
+      RETURN_IF_ERROR(
+          db_.Exec("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, "
+                   "0))",
+                   PgParams().Add(LockName(schema_, "policy", "")))
+              .status());
+    }
+    ASSIGN_OR_RETURN(PgResult rows,
+                     db_.Exec("SELECT data FROM policy WHERE id = 1"));
+    return OneProto<v1::SchedulingPolicy>(rows);
+  }
+
+  absl::Status PutPolicy(const v1::SchedulingPolicy& policy) override {
+    RETURN_IF_ERROR(
+        db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                 PgParams().Add(LockName(schema_, "policy", "")))
+            .status());
+    return db_
+        .Exec(R"sql(
+        INSERT INTO policy (id, data) VALUES (1, $1)
+        ON CONFLICT (id) DO UPDATE SET data = $1)sql",
+              PgParams().AddBytes(policy.SerializeAsString()))
+        .status();
+  }
+
+ private:
+  PgConnection& db_;
+  const bool writing_;
+  const std::string schema_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PostgresMeetingStore>>
+PostgresMeetingStore::Open(const PgDatabase::Options& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgDatabase> db,
+                   PgDatabase::Open(options, Migrations()));
+  return std::unique_ptr<PostgresMeetingStore>(
+      new PostgresMeetingStore(std::move(db)));
+}
+
+PostgresMeetingStore::~PostgresMeetingStore() { listener_.reset(); }
+
+absl::Status PostgresMeetingStore::Read(MeetingTransactionBody body) {
+  return db_->Transact(PgDatabase::Mode::kRead, [&](PgConnection& db) {
+    PostgresMeetingTransaction tx(db, PgDatabase::Mode::kRead,
+                                  db_->options().connect.schema);
+    return body(tx);
+  });
+}
+
+absl::Status PostgresMeetingStore::Write(MeetingTransactionBody body) {
+  return db_->Transact(PgDatabase::Mode::kWrite, [&](PgConnection& db) {
+    PostgresMeetingTransaction tx(db, PgDatabase::Mode::kWrite,
+                                  db_->options().connect.schema);
+    return body(tx);
+  });
+}
+
+absl::StatusOr<std::vector<v1::MeetingChange>>
+PostgresMeetingStore::ReadChanges(int64_t after_sequence, int limit) {
+  ASSIGN_OR_RETURN(PgDatabase::Lease lease, db_->Acquire());
+  ASSIGN_OR_RETURN(
+      PgResult rows,
+      lease->Exec("SELECT data FROM changes WHERE sequence > $1 "
+                  "ORDER BY sequence LIMIT $2",
+                  PgParams().Add(after_sequence).Add(int64_t{limit})));
+  return Protos<v1::MeetingChange>(rows);
+}
+
+absl::StatusOr<int64_t> PostgresMeetingStore::HeadSequence() {
+  ASSIGN_OR_RETURN(PgDatabase::Lease lease, db_->Acquire());
+  ASSIGN_OR_RETURN(PgResult rows,
+                   lease->Exec("SELECT sequence FROM feed_head WHERE id = 1"));
+  return rows.rows() == 1 ? rows.Int64(0, 0) : 0;
+}
+
+void PostgresMeetingStore::FollowOtherWriters(
+    std::function<void(int64_t)> on_head) {
+  listener_ = std::make_unique<PgListener>(
+      db_->options().connect,
+      absl::StrCat(db_->options().connect.schema, "_changes"),
+      [on_head](absl::string_view payload) {
+        int64_t sequence = 0;
+        if (absl::SimpleAtoi(payload, &sequence)) on_head(sequence);
+      },
+      // Whatever was committed while the listener was away.
+      [this, on_head] {
+        absl::StatusOr<int64_t> head = HeadSequence();
+        if (head.ok()) on_head(*head);
+      });
+}
+
+absl::Status PostgresMeetingStore::Ping() { return db_->Ping(); }
+
+absl::StatusOr<std::string> PostgresMeetingStore::PageTokenSecret() {
+  return db_->LoadOrCreateSecret("page_token_secret");
+}
+
+}  // namespace salesmeet::scheduling
