@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -220,6 +221,30 @@ class PgListener {
   absl::Notification stop_;
   std::thread thread_;
 };
+
+// Stores keep each record as a serialized proto in a bytea column; these
+// read column 0 of every row back. A value that does not parse is DATA_LOSS.
+template <typename Message>
+absl::StatusOr<std::vector<Message>> PgProtos(const PgResult& rows) {
+  std::vector<Message> out;
+  out.reserve(rows.rows());
+  for (int i = 0; i < rows.rows(); ++i) {
+    Message message;
+    if (!message.ParseFromString(rows.Bytes(i, 0))) {
+      return absl::DataLossError("a stored record does not parse");
+    }
+    out.push_back(std::move(message));
+  }
+  return out;
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> PgOneProto(const PgResult& rows) {
+  absl::StatusOr<std::vector<Message>> all = PgProtos<Message>(rows);
+  if (!all.ok()) return all.status();
+  if (all->empty()) return std::optional<Message>();
+  return std::optional<Message>(std::move(all->front()));
+}
 
 // Options from a --db URL and an optional password file.
 absl::StatusOr<PgConnectOptions> PgConnectOptionsFromFlags(

@@ -16,12 +16,15 @@
 #include "services/analytics/feed/feed_follower.h"
 #include "services/analytics/people/participant_fetcher.h"
 #include "services/analytics/people/people_directory.h"
+#include "services/analytics/projection/postgres_projection_store.h"
 #include "services/analytics/projection/projection.h"
 #include "services/analytics/projection/sqlite_projection_store.h"
 
 ABSL_FLAG(std::string, db, "sqlite:///var/lib/salesmeet/analytics.db",
-          "Database URL of the projection: sqlite:///path/to/file.db");
-ABSL_FLAG(int, db_pool_size, 2, "SQLite connections kept open");
+          "Database URL of the projection: sqlite:///path/to/file.db, or a "
+          "PostgreSQL URL postgresql://user@host:5432/dbname shared by every "
+          "replica (see --db_password_file)");
+ABSL_FLAG(int, db_pool_size, 2, "Database connections kept open");
 ABSL_FLAG(std::string, scheduling, "localhost:50052",
           "Address of the scheduling service, whose change feed is followed");
 ABSL_FLAG(std::string, participant, "localhost:50051",
@@ -56,12 +59,13 @@ int Fail(absl::string_view what, const absl::Status& status) {
 int Main() {
   ServerRunner runner(ServerOptionsFromFlags("analytics", kDefaultGrpcPort,
                                              kDefaultMetricsPort));
-  absl::StatusOr<std::string> path =
-      SqliteFileFromDbUrl(absl::GetFlag(FLAGS_db), "analytics");
-  if (!path.ok()) return Fail("bad --db", path.status());
-  absl::StatusOr<std::unique_ptr<SqliteProjectionStore>> store =
-      SqliteProjectionStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));
+  absl::StatusOr<std::unique_ptr<ProjectionStore>> store =
+      OpenChosenStore<ProjectionStore, SqliteProjectionStore,
+                      PostgresProjectionStore>(
+          absl::GetFlag(FLAGS_db), "analytics",
+          absl::GetFlag(FLAGS_db_pool_size));
   if (!store.ok()) return Fail("cannot open the database", store.status());
+  if (MigrateOnly()) return 0;
   absl::StatusOr<std::string> secret =
       PageTokenKey(absl::GetFlag(FLAGS_page_token_secret), **store);
   if (!secret.ok()) {

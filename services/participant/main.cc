@@ -18,12 +18,14 @@
 #include "services/participant/observed_participant_store.h"
 #include "services/participant/participant_directory.h"
 #include "services/participant/participant_service.h"
+#include "services/participant/postgres_participant_store.h"
 #include "services/participant/sqlite_participant_store.h"
 #include "services/participant/team_directory.h"
 
 ABSL_FLAG(std::string, db, "sqlite:///var/lib/salesmeet/participant.db",
-          "Database URL: sqlite:///path/to/file.db");
-ABSL_FLAG(int, db_pool_size, 4, "SQLite connections kept open");
+          "Database URL: sqlite:///path/to/file.db, or a PostgreSQL URL "
+          "postgresql://user@host:5432/dbname (see --db_password_file)");
+ABSL_FLAG(int, db_pool_size, 4, "Database connections kept open");
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key for page tokens; empty uses a random key stored in the "
           "database, shared by every replica using it");
@@ -41,22 +43,16 @@ int Fail(absl::string_view what, const absl::Status& status) {
 constexpr int kDefaultGrpcPort = 50051;
 constexpr int kDefaultMetricsPort = 9451;
 
-absl::StatusOr<std::unique_ptr<ParticipantStore>> OpenStore(
-    const std::string& url) {
-  absl::StatusOr<std::string> path = SqliteFileFromDbUrl(url, "participant");
-  if (!path.ok()) return path.status();
-  absl::StatusOr<std::unique_ptr<SqliteParticipantStore>> store =
-      SqliteParticipantStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<ParticipantStore>(*std::move(store));
-}
-
 int Main() {
   ServerRunner runner(ServerOptionsFromFlags("participant", kDefaultGrpcPort,
                                              kDefaultMetricsPort));
   absl::StatusOr<std::unique_ptr<ParticipantStore>> backend =
-      OpenStore(absl::GetFlag(FLAGS_db));
+      OpenChosenStore<ParticipantStore, SqliteParticipantStore,
+                      PostgresParticipantStore>(
+          absl::GetFlag(FLAGS_db), "participant",
+          absl::GetFlag(FLAGS_db_pool_size));
   if (!backend.ok()) return Fail("cannot open the database", backend.status());
+  if (MigrateOnly()) return 0;
   ObservedParticipantStore store(*std::move(backend), runner.metrics(),
                                  absl::GetFlag(FLAGS_testing_store_delay));
 

@@ -23,11 +23,13 @@
 #include "services/scheduling/participants/grpc_participant_lookup.h"
 #include "services/scheduling/participants/recent_participants.h"
 #include "services/scheduling/store/observed_meeting_store.h"
+#include "services/scheduling/store/postgres_meeting_store.h"
 #include "services/scheduling/store/sqlite_meeting_store.h"
 
 ABSL_FLAG(std::string, db, "sqlite:///var/lib/salesmeet/scheduling.db",
-          "Database URL: sqlite:///path/to/file.db");
-ABSL_FLAG(int, db_pool_size, 4, "SQLite connections kept open");
+          "Database URL: sqlite:///path/to/file.db, or a PostgreSQL URL "
+          "postgresql://user@host:5432/dbname (see --db_password_file)");
+ABSL_FLAG(int, db_pool_size, 4, "Database connections kept open");
 ABSL_FLAG(std::string, participant, "localhost:50051",
           "Address of the participant service");
 ABSL_FLAG(absl::Duration, participant_timeout, absl::Seconds(2),
@@ -67,22 +69,15 @@ int Fail(absl::string_view what, const absl::Status& status) {
 constexpr int kDefaultGrpcPort = 50052;
 constexpr int kDefaultMetricsPort = 9452;
 
-absl::StatusOr<std::unique_ptr<MeetingStore>> OpenStore(
-    const std::string& url) {
-  absl::StatusOr<std::string> path = SqliteFileFromDbUrl(url, "scheduling");
-  if (!path.ok()) return path.status();
-  absl::StatusOr<std::unique_ptr<SqliteMeetingStore>> store =
-      SqliteMeetingStore::Open(*path, absl::GetFlag(FLAGS_db_pool_size));
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<MeetingStore>(*std::move(store));
-}
-
 int Main() {
   ServerRunner runner(ServerOptionsFromFlags("scheduling", kDefaultGrpcPort,
                                              kDefaultMetricsPort));
   absl::StatusOr<std::unique_ptr<MeetingStore>> backend =
-      OpenStore(absl::GetFlag(FLAGS_db));
+      OpenChosenStore<MeetingStore, SqliteMeetingStore, PostgresMeetingStore>(
+          absl::GetFlag(FLAGS_db), "scheduling",
+          absl::GetFlag(FLAGS_db_pool_size));
   if (!backend.ok()) return Fail("cannot open the database", backend.status());
+  if (MigrateOnly()) return 0;
   ObservedMeetingStore store(*std::move(backend), runner.metrics(),
                              absl::GetFlag(FLAGS_testing_store_delay));
   absl::StatusOr<std::string> secret =
@@ -95,6 +90,8 @@ int Main() {
 
   PageTokenCodec tokens(*secret, absl::Hours(24));
   ChangeNotifier feed(*head);
+  // Other replicas' commits wake this replica's watchers too.
+  store.FollowOtherWriters([&feed](int64_t head) { feed.Published(head); });
   GrpcParticipantLookup people(absl::GetFlag(FLAGS_participant),
                                absl::GetFlag(FLAGS_participant_timeout));
   StoreCalendarSource from_store(store);

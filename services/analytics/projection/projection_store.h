@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/field_checks.h"
 #include "common/page_token.h"
 #include "salesmeet/scheduling/v1/change.pb.h"
 #include "salesmeet/scheduling/v1/policy.pb.h"
@@ -30,6 +31,18 @@ struct FeedPosition {
   absl::Time applied_commit_time = absl::InfinitePast();
 };
 
+// Where a batch of changes leaves its reader: after the last of them, or at
+// `stored` when there are none.
+inline FeedPosition PositionAfter(
+    const std::vector<const sv1::MeetingChange*>& changes,
+    FeedPosition stored) {
+  if (changes.empty()) return stored;
+  FeedPosition after;
+  after.applied_sequence = changes.back()->sequence();
+  after.applied_commit_time = ToAbslTime(changes.back()->commit_time());
+  return after;
+}
+
 class ProjectionStore : public PageTokenSecretStore {
  public:
   virtual ~ProjectionStore() = default;
@@ -39,10 +52,12 @@ class ProjectionStore : public PageTokenSecretStore {
   virtual absl::StatusOr<FeedPosition> Load(
       const std::function<absl::Status(const sv1::Meeting&)>& visit) = 0;
 
-  // Stores the meetings of `changes`, which must continue the feed without
-  // a gap (the first is applied_sequence + 1, each next one + 1), and moves
-  // the position to the last, all in one transaction. ABORTED, writing
-  // nothing, when they do not continue it: a repeat or a gap.
+  // Stores the meetings of `changes` (in feed order) that continue the
+  // stored feed, and moves the position to the last, in one transaction.
+  // Changes at or below the stored position are skipped: another replica
+  // sharing the store, or an earlier attempt, stored them already. Returns
+  // the position right after the last of `changes`, which may lie behind
+  // the store's. ABORTED, writing nothing, on a gap.
   virtual absl::StatusOr<FeedPosition> Append(
       const std::vector<const sv1::MeetingChange*>& changes) = 0;
 

@@ -103,7 +103,9 @@ absl::StatusOr<FeedPosition> SqliteProjectionStore::Append(
         absl::StatusOr<FeedPosition> read = ReadPosition(tx.db());
         if (!read.ok()) return read.status();
         position = *read;
+        const int64_t stored = position.applied_sequence;
         for (const sv1::MeetingChange* change : changes) {
+          if (change->sequence() <= stored) continue;
           if (change->sequence() != position.applied_sequence + 1) {
             return absl::AbortedError(absl::StrCat(
                 "change ", change->sequence(), " does not follow the applied ",
@@ -119,7 +121,7 @@ absl::StatusOr<FeedPosition> SqliteProjectionStore::Append(
           position.applied_sequence = change->sequence();
           position.applied_commit_time = ToAbslTime(change->commit_time());
         }
-        if (changes.empty()) return absl::OkStatus();
+        if (position.applied_sequence == stored) return absl::OkStatus();
         absl::StatusOr<SqliteStatement> move = tx.db().Prepare(
             "UPDATE feed_position SET applied_sequence = ?1, "
             "commit_time = ?2 WHERE id = 1");
@@ -129,7 +131,7 @@ absl::StatusOr<FeedPosition> SqliteProjectionStore::Append(
         return move->Run();
       });
   if (!status.ok()) return status;
-  return position;
+  return PositionAfter(changes, position);
 }
 
 absl::Status SqliteProjectionStore::SavePolicy(

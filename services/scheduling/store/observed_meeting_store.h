@@ -31,6 +31,9 @@ class ObservedMeetingStore : public MeetingStore {
   absl::StatusOr<int64_t> HeadSequence() override {
     return inner_->HeadSequence();
   }
+  void FollowOtherWriters(std::function<void(int64_t)> on_head) override {
+    inner_->FollowOtherWriters(std::move(on_head));
+  }
   absl::Status Ping() override { return inner_->Ping(); }
   absl::StatusOr<std::string> PageTokenSecret() override {
     return inner_->PageTokenSecret();

@@ -82,27 +82,6 @@ std::string LockName(absl::string_view schema, absl::string_view kind,
   return absl::StrCat(schema, ".", kind, ":", what);
 }
 
-template <typename Message>
-absl::StatusOr<std::vector<Message>> Protos(const PgResult& rows) {
-  std::vector<Message> out;
-  out.reserve(rows.rows());
-  for (int i = 0; i < rows.rows(); ++i) {
-    Message message;
-    if (!message.ParseFromString(rows.Bytes(i, 0))) {
-      return absl::DataLossError("a stored record does not parse");
-    }
-    out.push_back(std::move(message));
-  }
-  return out;
-}
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> OneProto(const PgResult& rows) {
-  ASSIGN_OR_RETURN(std::vector<Message> all, Protos<Message>(rows));
-  if (all.empty()) return std::optional<Message>();
-  return std::optional<Message>(std::move(all.front()));
-}
-
 class PostgresMeetingTransaction : public MeetingTransaction {
  public:
   PostgresMeetingTransaction(PgConnection& db, PgDatabase::Mode mode,
@@ -120,7 +99,7 @@ class PostgresMeetingTransaction : public MeetingTransaction {
         db_.Exec(writing_ ? "SELECT data FROM meetings WHERE id = $1 FOR UPDATE"
                           : "SELECT data FROM meetings WHERE id = $1",
                  PgParams().Add(id)));
-    return OneProto<v1::Meeting>(rows);
+    return PgOneProto<v1::Meeting>(rows);
   }
 
   absl::Status PutMeeting(const v1::Meeting& meeting,
@@ -217,7 +196,7 @@ class PostgresMeetingTransaction : public MeetingTransaction {
                       : absl::StrCat(" WHERE ", absl::StrJoin(where, " AND ")),
         " ORDER BY start_time, id LIMIT ", next());
     ASSIGN_OR_RETURN(PgResult rows, db_.Exec(sql, params));
-    return Protos<v1::Meeting>(rows);
+    return PgProtos<v1::Meeting>(rows);
   }
 
   absl::Status LockCalendars(std::vector<std::string> participants) override {
@@ -246,7 +225,7 @@ class PostgresMeetingTransaction : public MeetingTransaction {
           AND a.last_end > $3
         ORDER BY a.first_start)sql",
             PgParams().Add(participant).Add(Micros(to)).Add(Micros(from))));
-    return Protos<v1::Meeting>(rows);
+    return PgProtos<v1::Meeting>(rows);
   }
 
   absl::StatusOr<std::optional<StoredCreateRequest>> FindCreateRequest(
@@ -325,7 +304,7 @@ class PostgresMeetingTransaction : public MeetingTransaction {
     }
     ASSIGN_OR_RETURN(PgResult rows,
                      db_.Exec("SELECT data FROM policy WHERE id = 1"));
-    return OneProto<v1::SchedulingPolicy>(rows);
+    return PgOneProto<v1::SchedulingPolicy>(rows);
   }
 
   absl::Status PutPolicy(const v1::SchedulingPolicy& policy) override {
@@ -383,7 +362,7 @@ PostgresMeetingStore::ReadChanges(int64_t after_sequence, int limit) {
       lease->Exec("SELECT data FROM changes WHERE sequence > $1 "
                   "ORDER BY sequence LIMIT $2",
                   PgParams().Add(after_sequence).Add(int64_t{limit})));
-  return Protos<v1::MeetingChange>(rows);
+  return PgProtos<v1::MeetingChange>(rows);
 }
 
 absl::StatusOr<int64_t> PostgresMeetingStore::HeadSequence() {

@@ -13,10 +13,10 @@ namespace {
 
 MeetingStoreFactory Postgres() {
   return {"postgresql",
-          [](const std::string&)
+          [](const std::string& directory)
               -> absl::StatusOr<std::unique_ptr<MeetingStore>> {
             absl::StatusOr<PgDatabase::Options> options =
-                TestPostgresOptions("scheduling");
+                TestPostgresOptions("scheduling", directory);
             if (!options.ok()) return options.status();
             absl::StatusOr<std::unique_ptr<PostgresMeetingStore>> store =
                 PostgresMeetingStore::Open(*options);
