@@ -2,12 +2,14 @@
 #define SALESMEET_COMMON_POSTGRES_TEST_SUPPORT_H_
 
 // Where the PostgreSQL store tests find their database: CTest starts a
-// throwaway cluster (tests/postgres_fixture.sh) and passes its URL in
-// SALESMEET_TEST_POSTGRES_URL. Each store under test gets a schema of its
-// own (named after its temporary directory), so tests never see each
-// other's rows. Tests only.
+// throwaway cluster (tests/postgres_fixture.sh) and passes the file holding
+// its URL in SALESMEET_TEST_POSTGRES_URL_FILE (or the URL itself in
+// SALESMEET_TEST_POSTGRES_URL, to use another cluster). Each store under test
+// gets a schema of its own (named after its temporary directory), so tests
+// never see each other's rows. Tests only.
 
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -21,11 +23,19 @@ namespace salesmeet {
 // schema, so a test can reopen its store.
 inline absl::StatusOr<PgDatabase::Options> TestPostgresOptions(
     absl::string_view prefix, const std::string& directory) {
-  const char* url = std::getenv("SALESMEET_TEST_POSTGRES_URL");
-  if (url == nullptr || *url == '\0') {
+  std::string url;
+  if (const char* given = std::getenv("SALESMEET_TEST_POSTGRES_URL")) {
+    url = given;
+  } else if (const char* file =
+                 std::getenv("SALESMEET_TEST_POSTGRES_URL_FILE")) {
+    std::ifstream in(file);
+    std::getline(in, url);
+  }
+  if (url.empty()) {
     return absl::FailedPreconditionError(
-        "SALESMEET_TEST_POSTGRES_URL is not set: run these tests through "
-        "ctest, which starts PostgreSQL for them");
+        "neither SALESMEET_TEST_POSTGRES_URL nor a readable "
+        "SALESMEET_TEST_POSTGRES_URL_FILE: run these tests through ctest, "
+        "which starts PostgreSQL for them");
   }
   PgDatabase::Options options;
   options.connect.url = url;
