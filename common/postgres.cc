@@ -334,10 +334,17 @@ absl::Status PgDatabase::Migrate(PgConnection& db,
               PgParams().Add(absl::StrCat("salesmeet.migrate.", schema)))
           .status());
   absl::Status status = [&]() -> absl::Status {
+    // Created only when missing: a role that may use an existing schema
+    // need not be allowed to create schemas.
+    ASSIGN_OR_RETURN(PgResult found,
+                     db.Exec("SELECT 1 FROM pg_namespace WHERE nspname = $1",
+                             PgParams().Add(schema)));
+    if (found.rows() == 0) {
+      RETURN_IF_ERROR(db.ExecScript(
+          absl::StrCat("CREATE SCHEMA IF NOT EXISTS \"", schema, "\"")));
+    }
     RETURN_IF_ERROR(db.ExecScript(
-        absl::StrCat("CREATE SCHEMA IF NOT EXISTS \"", schema,
-                     "\";"
-                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        absl::StrCat("CREATE TABLE IF NOT EXISTS schema_migrations ("
                      "  version integer PRIMARY KEY,"
                      "  applied_at timestamptz NOT NULL DEFAULT now());"
                      "CREATE TABLE IF NOT EXISTS metadata ("

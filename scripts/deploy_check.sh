@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Checks what deploy/ holds, then runs it for real (issue 6; .ci/run calls
 # it after scripts/test.sh):
-#   1. yamllint; kubectl kustomize renders every overlay and component;
-#      every object validates against the Kubernetes schema (npm package
-#      kubernetes-models, offline; the alerts component's PodMonitor and
-#      PrometheusRule against @kubernetes-models/prometheus-operator);
-#      probes, images and Dockerfile targets agree; docker-compose accepts
-#      compose.yaml.
+#   1. yamllint; kubectl kustomize renders every overlay (production
+#      included) and component; every object validates against the
+#      Kubernetes schema (npm package kubernetes-models, offline; the alerts
+#      component's PodMonitor and PrometheusRule against
+#      @kubernetes-models/prometheus-operator); probes, images and
+#      Dockerfile targets agree; docker-compose accepts compose.yaml and
+#      compose.postgresql.yaml.
 #   2. its own dockerd (data root, socket, pidfile of its own), the base
-#      image, the images; every SALESMEET_* variable is a flag of its
-#      binary; docker-compose up, wait for healthy, the README's grpcurl
-#      examples and a smoke test through the published 127.0.0.1 ports
-#      (tests/e2e/readme_examples_e2e_test.py, tests/deploy/smoke.py), a
-#      timed stop,
-#      docker-compose down -v; dockerd stopped by its pid.
+#      image, the images; every SALESMEET_* variable and --flag argument is
+#      a flag of its binary; docker-compose up, wait for healthy, the
+#      README's grpcurl examples and a smoke test through the published
+#      127.0.0.1 ports (tests/e2e/readme_examples_e2e_test.py,
+#      tests/deploy/smoke.py), a timed stop, docker-compose down -v;
+#   3. the same for compose.postgresql.yaml (PostgreSQL 15, three
+#      scheduling replicas): up, healthy, the demo seed, the smoke test
+#      across the replicas (booked through the second, read through the
+#      third, watched live on the first), a timed stop, down -v;
+#      dockerd stopped by its pid.
 # Settings:
 #   SALESMEET_BUILD_DIR       the build tree with the Python stubs (build/py)
 #   SALESMEET_CACHE_DIR       kept between runs: Docker's data root (image
@@ -38,7 +43,17 @@ IMAGE_TAG=dev
 SERVICES=(participant scheduling analytics)
 export COMPOSE_PROJECT_NAME=salesmeet-deploy-check
 COMPOSE_FILE="$REPO_ROOT/deploy/compose.yaml"
+# The PostgreSQL variant, under a project of its own.
+PG_COMPOSE_FILE="$REPO_ROOT/deploy/compose.postgresql.yaml"
+PG_PROJECT=salesmeet-deploy-check-pg
+PG_SERVICES=(participant scheduling-1 scheduling-2 scheduling-3 analytics)
+# Their published gRPC ports, in that order.
+PG_SCHEDULING_ADDRESSES=127.0.0.1:50052,127.0.0.1:50152,127.0.0.1:50252
 WORK=""
+
+# compose_sqlite ARGS / compose_pg ARGS: docker-compose on either file.
+compose_sqlite() { "$COMPOSE" -f "$COMPOSE_FILE" "$@"; }
+compose_pg() { "$COMPOSE" -p "$PG_PROJECT" -f "$PG_COMPOSE_FILE" "$@"; }
 
 banner() {
   printf '\n%s\n' "########################################################################" >&2
@@ -94,7 +109,7 @@ check_files() {
   render_kustomizations || return 1
   "$PYTHON" "$REPO_ROOT/deploy/ci/check_manifests.py" \
     --dockerfile "$REPO_ROOT/deploy/docker/Dockerfile" --compose "$COMPOSE_FILE" \
-    --json "$WORK/objects.json" "$WORK"/*.yaml || return 1
+    --compose "$PG_COMPOSE_FILE" --json "$WORK/objects.json" "$WORK"/*.yaml || return 1
   ensure_kubernetes_models || return 1
   # The prometheus-operator's resources first; the rest go to k8s-objects.json.
   NODE_PATH="$CACHE_DIR/npm/node_modules" node \
@@ -103,7 +118,8 @@ check_files() {
   NODE_PATH="$CACHE_DIR/npm/node_modules" node "$REPO_ROOT/deploy/ci/validate_k8s.js" \
     "$WORK/k8s-objects.json" || return 1
   log "docker-compose config -q"
-  "$COMPOSE" -f "$COMPOSE_FILE" config -q || return 1
+  compose_sqlite config -q || return 1
+  compose_pg config -q || return 1
   log "deploy/ files are consistent"
 }
 
@@ -158,7 +174,8 @@ clean_up() {
   trap '' INT TERM HUP PIPE
   set +e
   if [[ -n "$DOCKERD_PID" ]]; then
-    "$COMPOSE" -f "$COMPOSE_FILE" down -v --remove-orphans >/dev/null 2>&1
+    compose_sqlite down -v --remove-orphans >/dev/null 2>&1
+    compose_pg down -v --remove-orphans >/dev/null 2>&1
     stop_dockerd_pid "$DOCKERD_PID"
     wait "$DOCKERD_PID" 2>/dev/null
     log "stopped dockerd"
@@ -171,8 +188,9 @@ build_images() {
     --log-dir "$WORK"
 }
 
-# Every SALESMEET_* variable in compose.yaml and the manifests names a flag
-# that the binary in its image accepts.
+# Every SALESMEET_* variable in the compose files and the manifests, and
+# every --flag argument in the manifests, names a flag that the binary in
+# its image accepts.
 check_env_flags() {
   local service args=()
   for service in "${SERVICES[@]}"; do
@@ -182,17 +200,19 @@ check_env_flags() {
   done
   "$PYTHON" "$REPO_ROOT/deploy/ci/check_manifests.py" "${args[@]}" \
     --dockerfile "$REPO_ROOT/deploy/docker/Dockerfile" --compose "$COMPOSE_FILE" \
-    "$WORK"/*.yaml
+    --compose "$PG_COMPOSE_FILE" "$WORK"/*.yaml
 }
 
-# wait_healthy START: waits until every service container reports healthy;
-# prints the time since START ($EPOCHREALTIME).
+# wait_healthy START COMPOSE SERVICE...: waits until each SERVICE's container
+# reports healthy (COMPOSE is compose_sqlite or compose_pg); prints the time
+# since START ($EPOCHREALTIME).
 wait_healthy() {
-  local start=$1 service id state pending tries
+  local start=$1 compose=$2 service id state pending tries
+  shift 2
   for ((tries = 0; tries < 600; tries++)); do
     pending=()
-    for service in "${SERVICES[@]}" redis; do
-      id=$("$COMPOSE" -f "$COMPOSE_FILE" ps -q "$service")
+    for service in "$@"; do
+      id=$("$compose" ps -q "$service")
       state=$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$id" 2>/dev/null || echo missing)
       [[ "$state" == healthy ]] || pending+=("$service:$state")
     done
@@ -202,7 +222,7 @@ wait_healthy() {
     fi
     sleep 0.2
   done
-  "$COMPOSE" -f "$COMPOSE_FILE" logs --tail=30 >&2
+  "$compose" logs --tail=30 >&2
   log "not healthy after 120 s: ${pending[*]}"
   return 1
 }
@@ -212,18 +232,43 @@ elapsed() {
   printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100))
 }
 
+# wait_seed COMPOSE: waits for the one-off demo seed to exit 0.
+wait_seed() {
+  local compose=$1
+  log "waiting for the demo seed"
+  "$DOCKER" wait "$("$compose" ps -q seed)" | grep -qx 0 || {
+    "$compose" logs seed >&2
+    log "the demo seed failed"
+    return 1
+  }
+}
+
+# stop_cleanly COMPOSE SERVICE...: stops the services at once, timed, and
+# checks that each logged a clean stop.
+stop_cleanly() {
+  local compose=$1 start service stopped
+  shift
+  start=$EPOCHREALTIME
+  "$compose" stop "$@" || return 1
+  log "SIGTERM to stopped: $(elapsed "$start") for $# services"
+  for service in "$@"; do
+    stopped=$("$compose" logs --no-color "$service" |
+      grep -o '"msg":"stopped".*' | tail -1)
+    [[ -n "$stopped" ]] || {
+      log "$service did not log a clean stop"
+      return 1
+    }
+    log "$service: $stopped"
+  done
+}
+
 run_compose_suite() {
   local start
   start=$EPOCHREALTIME
   log "docker-compose up -d"
-  "$COMPOSE" -f "$COMPOSE_FILE" up -d --no-build || return 1
-  wait_healthy "$start" || return 1
-  log "waiting for the demo seed"
-  "$DOCKER" wait "$("$COMPOSE" -f "$COMPOSE_FILE" ps -q seed)" | grep -qx 0 || {
-    "$COMPOSE" -f "$COMPOSE_FILE" logs seed >&2
-    log "the demo seed failed"
-    return 1
-  }
+  compose_sqlite up -d --no-build || return 1
+  wait_healthy "$start" compose_sqlite "${SERVICES[@]}" redis || return 1
+  wait_seed compose_sqlite || return 1
   # The README's grpcurl examples, in order, as a reader would run them
   # against this suite (before the smoke test adds data of its own).
   log "README examples against the compose suite"
@@ -235,20 +280,27 @@ run_compose_suite() {
   PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/tests/deploy/smoke.py" \
     --participant=127.0.0.1:50051 --scheduling=127.0.0.1:50052 \
     --analytics=127.0.0.1:50053 || return 1
+  stop_cleanly compose_sqlite "${SERVICES[@]}" || return 1
+  compose_sqlite down -v --remove-orphans
+}
+
+# compose.postgresql.yaml: PostgreSQL 15 initialised on its first start,
+# three scheduling replicas migrating at once, the seed through them, then
+# the smoke test across the replicas. Its ports are compose.yaml's, so it
+# runs after that suite is down.
+run_compose_postgresql_suite() {
+  local start
   start=$EPOCHREALTIME
-  "$COMPOSE" -f "$COMPOSE_FILE" stop participant scheduling analytics || return 1
-  log "SIGTERM to stopped: $(elapsed "$start") for the three services"
-  local service stopped
-  for service in "${SERVICES[@]}"; do
-    stopped=$("$COMPOSE" -f "$COMPOSE_FILE" logs --no-color "$service" |
-      grep -o '"msg":"stopped".*' | tail -1)
-    [[ -n "$stopped" ]] || {
-      log "$service did not log a clean stop"
-      return 1
-    }
-    log "$service: $stopped"
-  done
-  "$COMPOSE" -f "$COMPOSE_FILE" down -v --remove-orphans
+  log "docker-compose -f compose.postgresql.yaml up -d"
+  compose_pg up -d --no-build || return 1
+  wait_healthy "$start" compose_pg postgresql redis "${PG_SERVICES[@]}" || return 1
+  wait_seed compose_pg || return 1
+  log "smoke test across the scheduling replicas"
+  PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/tests/deploy/smoke.py" \
+    --participant=127.0.0.1:50051 --scheduling="$PG_SCHEDULING_ADDRESSES" \
+    --analytics=127.0.0.1:50053 || return 1
+  stop_cleanly compose_pg "${PG_SERVICES[@]}" || return 1
+  compose_pg down -v --remove-orphans
 }
 
 main() {
@@ -276,6 +328,8 @@ main() {
   timed images build_images || die "the images did not build"
   timed env-flags check_env_flags || die "compose.yaml or the manifests set unknown flags"
   timed compose run_compose_suite || die "the compose suite failed"
+  timed compose-postgresql run_compose_postgresql_suite ||
+    die "the PostgreSQL compose suite failed"
   print_timings
   log "deploy check passed"
 }

@@ -3,20 +3,21 @@
 (scripts/deploy_check.sh runs them):
 
   - every probe's port is a port its container declares;
-  - every salesmeet/<name> image, in the rendered manifests and in
-    compose.yaml, is a target of the Dockerfile (and compose builds it
-    from that target);
-  - with --helpfull, every SALESMEET_<FLAG> variable, in a ConfigMap a
-    container reads or in compose.yaml, is a flag of the binary in that
-    image (services read unknown variables silently, so a typo would go
-    unnoticed).
+  - every salesmeet/<name> image (with or without a registry in front),
+    of a container or an init container in the rendered manifests and in
+    each compose file, is a target of the Dockerfile (and compose builds
+    it from that target);
+  - with --helpfull, every SALESMEET_<FLAG> variable, in a container's env,
+    in a ConfigMap it reads or in a compose file, and every --flag in a
+    container's args, is a flag of the binary in that image (services read
+    unknown variables silently, so a typo would go unnoticed).
 
 With --json, also writes every rendered object as one JSON list, for the
 schema validation in validate_k8s.js.
 
     check_manifests.py --dockerfile deploy/docker/Dockerfile \\
-        --compose deploy/compose.yaml [--helpfull participant=FILE ...] \\
-        [--json OUT.json] RENDERED.yaml...
+        --compose deploy/compose.yaml --compose deploy/compose.postgresql.yaml \\
+        [--helpfull participant=FILE ...] [--json OUT.json] RENDERED.yaml...
 """
 
 import argparse
@@ -43,8 +44,11 @@ def dockerfile_targets(path):
 
 
 def image_target(image):
-    """'salesmeet/participant:dev' -> 'participant'; None for others."""
-    match = re.fullmatch(r"salesmeet/([a-z0-9-]+)(:[\w.-]+)?", image)
+    """'salesmeet/participant:dev' -> 'participant', also behind a registry
+    ('registry.example.internal/salesmeet/participant:dev'); None for
+    others."""
+    match = re.fullmatch(r"(?:[\w.-]+(?::\d+)?/)*salesmeet/([a-z0-9-]+)(:[\w.-]+)?",
+                         image)
     return match.group(1) if match else None
 
 
@@ -88,13 +92,26 @@ class Checker:
             if flag not in known:
                 self.fail(where, f"{name}: {target} has no flag --{flag}")
 
+    def check_args(self, where, target, args):
+        """A container's --flag arguments, for a binary we have the flags
+        of (redis's own arguments are not checked)."""
+        known = (self.flags or {}).get(target)
+        if known is None:
+            return
+        for arg in args:
+            flag = re.match(r"--(\w+)", arg)
+            if flag and flag.group(1) not in known:
+                self.fail(where, f"argument {arg}: {target} has no flag "
+                                 f"--{flag.group(1)}")
+
     def check_k8s(self, objects):
         config_maps = {o["metadata"]["name"]: o.get("data", {})
                        for o in objects if o["kind"] == "ConfigMap"}
         for obj in objects:
             if obj["kind"] not in ("Deployment", "StatefulSet", "DaemonSet"):
                 continue
-            for c in obj["spec"]["template"]["spec"]["containers"]:
+            pod = obj["spec"]["template"]["spec"]
+            for c in pod.get("initContainers", []) + pod["containers"]:
                 where = f"{obj['kind']}/{obj['metadata']['name']}/{c['name']}"
                 target = self.check_image(where, c["image"])
                 ports = {p["containerPort"] for p in c.get("ports", [])}
@@ -116,10 +133,11 @@ class Checker:
                             self.fail(where, f"envFrom ConfigMap {ref} is not rendered")
                         names += list(config_maps.get(ref, {}))
                 self.check_env(where, target, names)
+                self.check_args(where, target, c.get("args", []))
 
-    def check_compose(self, compose):
+    def check_compose(self, path, compose):
         for name, service in compose["services"].items():
-            where = f"compose service {name}"
+            where = f"{path}: service {name}"
             build = service.get("build") or {}
             target = self.check_image(where, service.get("image", ""),
                                       build.get("target"))
@@ -132,7 +150,7 @@ class Checker:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dockerfile", required=True)
-    parser.add_argument("--compose", required=True)
+    parser.add_argument("--compose", action="append", required=True)
     parser.add_argument("--helpfull", action="append", default=None,
                         metavar="TARGET=FILE")
     parser.add_argument("--json")
@@ -154,8 +172,9 @@ def main():
             objects = [o for o in yaml.safe_load_all(f) if o]
         checker.check_k8s(objects)
         everything += objects
-    with open(args.compose) as f:
-        checker.check_compose(yaml.safe_load(f))
+    for path in args.compose:
+        with open(path) as f:
+            checker.check_compose(path, yaml.safe_load(f))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(everything, f)
@@ -165,7 +184,8 @@ def main():
     if checker.errors:
         sys.exit(1)
     what = f", {checker.env_checked} SALESMEET_* variables" if flags else ""
-    print(f"consistent: {len(everything)} objects, compose.yaml{what}")
+    composed = ", ".join(path.rsplit("/", 1)[-1] for path in args.compose)
+    print(f"consistent: {len(everything)} objects, {composed}{what}")
 
 
 if __name__ == "__main__":

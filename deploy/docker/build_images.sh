@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every image of deploy/docker/Dockerfile as salesmeet/<target>:dev,
-# the names compose.yaml and the Kubernetes manifests use, making the
+# the names the compose files and the Kubernetes manifests use, making the
 # debian:bookworm base first where no registry can provide it. Uses
 # Debian's docker.io CLI: a newer docker CLI refuses DOCKER_BUILDKIT=1
 # without its buildx plugin, and the Dockerfile's cache mounts need
@@ -15,7 +15,7 @@ DOCKER=/usr/bin/docker
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TAG=dev
 # In build order: the services share the build stage the first one fills.
-TARGETS=(participant scheduling analytics redis seed)
+TARGETS=(participant scheduling analytics redis seed postgresql)
 LOG_DIR=""
 if [[ "${1:-}" == --log-dir ]]; then
   LOG_DIR=$2

@@ -1,8 +1,19 @@
 #!/usr/bin/python3
 """Smoke test of a deployed salesmeet (scripts/deploy_check.sh runs it
-against the compose suite): each service answers SERVING, and one real call
-reaches each: a participant is created, a meeting booked with them, and the
-analytics cost report counts that meeting once it has followed the feed.
+against both compose suites): each service answers SERVING, and one real
+call reaches each: a participant is created, a meeting booked with them, and
+the analytics cost report counts that meeting once it has followed the feed.
+On the way, scheduling is asked to read the meeting back, to book it again
+with the same request_id (the same meeting comes back, nothing is added),
+and to book the same people at the same time again (refused: a double
+booking), and a watcher of the change feed must see the new meeting live.
+
+Given several scheduling replicas (--scheduling=A,B,C, as on PostgreSQL),
+those calls go to different ones: the feed is watched on the first, the
+meeting booked through the second, read back and retried through the third,
+and the double booking tried through the first. So a booking must be seen,
+live, by the other replicas, and the database must refuse the double
+booking whichever replica it comes through.
 
     PYTHONPATH=build/py /usr/bin/python3 tests/deploy/smoke.py \\
         --participant=localhost:50051 --scheduling=localhost:50052 \\
@@ -12,10 +23,11 @@ analytics cost report counts that meeting once it has followed the feed.
 import argparse
 import datetime
 import sys
+import threading
 import time
 
 import grpc
-from google.protobuf import timestamp_pb2
+from google.protobuf import duration_pb2, timestamp_pb2
 from google.type import money_pb2
 from grpc_std import health_pb2, health_pb2_grpc
 from salesmeet.analytics.v1 import analytics_service_pb2 as asv
@@ -24,6 +36,7 @@ from salesmeet.analytics.v1 import reports_pb2
 from salesmeet.participant.v1 import participant_pb2 as pp
 from salesmeet.participant.v1 import participant_service_pb2 as ps
 from salesmeet.participant.v1 import participant_service_pb2_grpc as ps_grpc
+from salesmeet.scheduling.v1 import change_pb2
 from salesmeet.scheduling.v1 import meeting_pb2
 from salesmeet.scheduling.v1 import scheduling_service_pb2 as ss
 from salesmeet.scheduling.v1 import scheduling_service_pb2_grpc as ss_grpc
@@ -64,23 +77,96 @@ def hire(people, run, stem):
         request_id=f"smoke-{stem}-{run}"), timeout=TIMEOUT_S).name
 
 
+class FeedWatcher(threading.Thread):
+    """Follows the change feed from sequence 0 on one scheduling replica,
+    checking that sequences come without a gap or a repeat, and notes when
+    each change arrived."""
+
+    def __init__(self, stub):
+        super().__init__(name="feed-watcher", daemon=True)
+        self.call = stub.WatchMeetingChanges(change_pb2.WatchMeetingChangesRequest(
+            after_sequence=0, heartbeat_interval=duration_pb2.Duration(seconds=1)))
+        self.caught_up = threading.Event()
+        self.lock = threading.Condition()
+        self.arrived = {}  # meeting name -> (monotonic time, change), creations
+        self.last = 0
+        self.error = None
+
+    def run(self):
+        try:
+            for message in self.call:
+                with self.lock:
+                    for change in message.changes:
+                        if change.sequence != self.last + 1:
+                            raise AssertionError(f"feed went from sequence {self.last} "
+                                                 f"to {change.sequence}")
+                        self.last = change.sequence
+                        if change.type == change_pb2.MEETING_CREATED:
+                            self.arrived[change.meeting.name] = (time.monotonic(), change)
+                    self.lock.notify_all()
+                if message.head_sequence == self.last:
+                    self.caught_up.set()
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.CANCELLED:
+                self.error = e
+        except Exception as e:  # Reported by wait_for.
+            self.error = e
+        finally:
+            with self.lock:
+                self.lock.notify_all()
+
+    def wait_for(self, name, timeout):
+        """When the creation of meeting `name` arrived (monotonic time)."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while name not in self.arrived:
+                left = deadline - time.monotonic()
+                if self.error is not None or left <= 0 or not self.is_alive():
+                    sys.exit(f"the feed did not deliver {name} within {timeout:.1f} s "
+                             f"(last sequence {self.last}): {self.error}")
+                self.lock.wait(left)
+            return self.arrived[name][0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participant", default="localhost:50051")
-    parser.add_argument("--scheduling", default="localhost:50052")
+    parser.add_argument("--scheduling", default="localhost:50052",
+                        help="scheduling's address, or its replicas' separated "
+                             "by commas")
     parser.add_argument("--analytics", default="localhost:50053")
     parser.add_argument("--feed_timeout", type=float, default=60,
                         help="seconds analytics may take to see the meeting")
+    parser.add_argument("--live_timeout", type=float, default=2,
+                        help="seconds a feed watcher may take to see a "
+                             "booking after it was acknowledged")
     args = parser.parse_args()
-    channels = {name: grpc.insecure_channel(getattr(args, name))
-                for name in ("participant", "scheduling", "analytics")}
+    replicas = args.scheduling.split(",")
+    channels = {"participant": grpc.insecure_channel(args.participant)}
+    for i, address in enumerate(replicas):
+        name = "scheduling" if len(replicas) == 1 else f"scheduling {i + 1} ({address})"
+        channels[name] = grpc.insecure_channel(address)
+    channels["analytics"] = grpc.insecure_channel(args.analytics)
     for name, channel in channels.items():
         check_health(name, channel)
+    scheduling = [ss_grpc.SchedulingServiceStub(channels[name])
+                  for name in channels if name.startswith("scheduling")]
+    # Who watches, books, reads back and retries, and tries the double
+    # booking: different replicas when there are three.
+    watching, booking, reading = (scheduling[i % len(scheduling)] for i in range(3))
 
     run = str(int(time.time()))
     people = ps_grpc.ParticipantServiceStub(channels["participant"])
     organizer, guest = hire(people, run, "organizer"), hire(people, run, "guest")
     print(f"participant: created {organizer} and {guest}")
+
+    watcher = FeedWatcher(watching)
+    watcher.start()
+    if not watcher.caught_up.wait(args.feed_timeout):
+        sys.exit(f"the feed watcher did not catch up within {args.feed_timeout:.0f} s "
+                 f"(at sequence {watcher.last}): {watcher.error}")
+    print(f"scheduling: watching the feed from sequence {watcher.last} on "
+          f"{replicas[0]}")
 
     start = next_monday_utc() + 10 * HOUR
     meeting = meeting_pb2.Meeting(
@@ -89,11 +175,40 @@ def main():
         attendees=[meeting_pb2.Attendee(participant=p)
                    for p in (organizer, guest)],
         start_time=ts(start), end_time=ts(start + HOUR))
-    booked = ss_grpc.SchedulingServiceStub(channels["scheduling"]).CreateMeeting(
-        ss.CreateMeetingRequest(meeting=meeting, meeting_id=f"smoke-{run}",
-                                request_id=f"smoke-{run}"),
-        timeout=TIMEOUT_S).meeting
-    print(f"scheduling: booked {booked.name}")
+    create = ss.CreateMeetingRequest(meeting=meeting, meeting_id=f"smoke-{run}",
+                                     request_id=f"smoke-{run}")
+    booked = booking.CreateMeeting(create, timeout=TIMEOUT_S).meeting
+    acknowledged = time.monotonic()
+    print(f"scheduling: booked {booked.name} through {replicas[1 % len(replicas)]}")
+    arrived = watcher.wait_for(booked.name, args.live_timeout)
+    print(f"scheduling: the watcher on {replicas[0]} saw it "
+          f"{max(0.0, arrived - acknowledged) * 1000:.0f} ms after it was "
+          f"acknowledged")
+
+    read = reading.GetMeeting(ss.GetMeetingRequest(name=booked.name), timeout=TIMEOUT_S)
+    if (read.name, read.etag) != (booked.name, booked.etag):
+        sys.exit(f"{replicas[2 % len(replicas)]} read {read.name} at etag {read.etag}, "
+                 f"not {booked.name} at {booked.etag}")
+    again = reading.CreateMeeting(create, timeout=TIMEOUT_S).meeting
+    if again.name != booked.name:
+        sys.exit(f"a retry with the same request_id booked {again.name} "
+                 f"besides {booked.name}")
+    print(f"scheduling: read it back, and a retry returned it, through "
+          f"{replicas[2 % len(replicas)]}")
+
+    double = ss.CreateMeetingRequest(meeting=meeting, meeting_id=f"smoke-{run}-double",
+                                     request_id=f"smoke-{run}-double")
+    try:
+        twice = watching.CreateMeeting(double, timeout=TIMEOUT_S).meeting
+        sys.exit(f"the same people at the same time were booked twice: "
+                 f"{booked.name} and {twice.name}")
+    except grpc.RpcError as e:
+        if e.code() != grpc.StatusCode.FAILED_PRECONDITION:
+            raise
+    print(f"scheduling: the double booking was refused through {replicas[0]}")
+    if watcher.error is not None:
+        sys.exit(f"the feed watcher failed: {watcher.error}")
+    watcher.call.cancel()
 
     reports = asv_grpc.AnalyticsServiceStub(channels["analytics"])
     request = asv.GetCostReportRequest(
