@@ -92,13 +92,19 @@ class PostgresMeetingTransaction : public MeetingTransaction {
 
   absl::StatusOr<std::optional<v1::Meeting>> FindMeeting(
       absl::string_view id) override {
-    // A writer holds the row until it commits, so two replicas updating one
-    // meeting take turns and the second sees the first's etag.
-    ASSIGN_OR_RETURN(
-        PgResult rows,
-        db_.Exec(writing_ ? "SELECT data FROM meetings WHERE id = $1 FOR UPDATE"
-                          : "SELECT data FROM meetings WHERE id = $1",
-                 PgParams().Add(id)));
+    // A writer holds the meeting's id until it commits, whether or not the
+    // meeting exists yet: two replicas updating one meeting take turns (the
+    // second sees the first's etag), and of two creating one id the second
+    // finds it taken.
+    if (writing_) {
+      RETURN_IF_ERROR(
+          db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                   PgParams().Add(LockName(schema_, "meeting", id)))
+              .status());
+    }
+    ASSIGN_OR_RETURN(PgResult rows,
+                     db_.Exec("SELECT data FROM meetings WHERE id = $1",
+                              PgParams().Add(id)));
     return PgOneProto<v1::Meeting>(rows);
   }
 

@@ -13,7 +13,7 @@ namespace salesmeet::scheduling {
 // single writer gave for free is enforced by the database:
 // - no double booking: a writer locks the calendars it is about to check
 //   (transaction-scoped advisory locks, taken in sorted order) and the
-//   meeting it rewrites (FOR UPDATE) before reading them;
+//   meeting id it writes before reading them;
 // - a gap-free feed in commit order: sequences come from a counter row
 //   updated inside the write transaction, whose row lock is held until the
 //   commit, so sequence n+1 can only commit after n, and a rollback takes
