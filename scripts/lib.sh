@@ -15,12 +15,15 @@ PYTHON=/usr/bin/python3
 BUILD_JOBS=2
 
 # Everything the build, the tests and up.sh need, from Debian 12 (DESIGN.md §10).
+# postgresql-15 (with psql, from postgresql-client-15) is the server that the
+# PostgreSQL tests and SALESMEET_STORE=postgresql scripts/up.sh start in a
+# directory of their own (scripts/pg_cluster.sh).
 REQUIRED_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev libpq-dev libical-dev
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server tzdata golang-github-gogo-googleapis-dev grpc-proto
+  redis-server postgresql-15 tzdata golang-github-gogo-googleapis-dev grpc-proto
   python3-grpcio python3-protobuf
   prometheus python3-yaml
 )
@@ -63,8 +66,9 @@ ensure_packages() {
   log "installing ${#missing[@]} missing Debian packages: ${missing[*]}"
 
   # Installing redis-server would start a system Redis on 6379, where up.sh
-  # starts its own. Keep services from starting during the install the way
-  # Debian's container images do, unless a policy is already in place.
+  # starts its own, and postgresql-15 its "main" cluster on 5432. Keep
+  # services from starting during the install the way Debian's container
+  # images do, unless a policy is already in place.
   local policy=/usr/sbin/policy-rc.d added_policy=false rc=0
   if [[ ! -e "$policy" ]]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy"

@@ -14,6 +14,18 @@
 #   SALESMEET_METRICS_PORTS  their metrics ports (default: "9451 9452 9453")
 #   SALESMEET_STOP_TIMEOUT   seconds a stop may take before kill (default: 30)
 #   SALESMEET_SKIP_BUILD     1: use the binaries already built (tests do)
+#   SALESMEET_STORE          sqlite (default): each service on its SQLite file;
+#                            postgresql: a local PostgreSQL 15 cluster in
+#                            <data>/postgresql (scripts/pg_cluster.sh), every
+#                            service on it, scheduling as several replicas
+# With SALESMEET_STORE=postgresql only:
+#   SALESMEET_PG_PORT        PostgreSQL's port (default: 5432, or the first
+#                            free one after it when 5432 is taken)
+#   SALESMEET_SCHEDULING_REPLICAS  how many scheduling replicas (default: 3)
+#   SALESMEET_REPLICA_GRPC_PORTS     gRPC ports of scheduling replicas 2, 3, ...
+#                            (default: scheduling's port + 100, + 200, ...)
+#   SALESMEET_REPLICA_METRICS_PORTS  their metrics ports (default: scheduling's
+#                            metrics port + 100, + 200, ...)
 set -euo pipefail
 
 # A script started in the background of another non-interactive shell
@@ -32,6 +44,8 @@ fi
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/pg_cluster.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg_cluster.sh"
 
 DATA_DIR="$(realpath -m "${SALESMEET_DATA_DIR:-$REPO_ROOT/.data}")"
 LOG_DIR="$DATA_DIR/logs"
@@ -44,11 +58,42 @@ STOP_TIMEOUT="${SALESMEET_STOP_TIMEOUT:-30}"
 PARTICIPANT_ADDR="localhost:$PARTICIPANT_PORT"
 SCHEDULING_ADDR="localhost:$SCHEDULING_PORT"
 
+# The store: SQLite files, or one PostgreSQL cluster that every service
+# shares (each keeps its tables in a schema of its own), which lets
+# scheduling run as several replicas.
+STORE="${SALESMEET_STORE:-sqlite}"
+PG_DIR="$DATA_DIR/postgresql"
+PG_PORT="${SALESMEET_PG_PORT:-}"
+SCHEDULING_REPLICAS=1
+case "$STORE" in
+  sqlite)
+    if [[ -n "${SALESMEET_SCHEDULING_REPLICAS:-}" && "$SALESMEET_SCHEDULING_REPLICAS" != 1 ]]; then
+      die "scheduling replicas need SALESMEET_STORE=postgresql: SQLite admits one writer"
+    fi
+    ;;
+  postgresql)
+    SCHEDULING_REPLICAS="${SALESMEET_SCHEDULING_REPLICAS:-3}"
+    [[ "$SCHEDULING_REPLICAS" =~ ^[1-9]$ ]] ||
+      die "SALESMEET_SCHEDULING_REPLICAS is $SCHEDULING_REPLICAS; it takes 1 to 9"
+    ;;
+  *) die "SALESMEET_STORE is $STORE; it takes sqlite or postgresql" ;;
+esac
+read -ra REPLICA_PORTS <<<"${SALESMEET_REPLICA_GRPC_PORTS:-}"
+read -ra REPLICA_METRICS <<<"${SALESMEET_REPLICA_METRICS_PORTS:-}"
+
 # The services, started in this order when their binary has been built.
+# Scheduling's replicas 2, 3, ... are scheduling-2, scheduling-3, ...
 #   name         gRPC               metrics                flags of its own
 SERVICES=(
   "participant  $PARTICIPANT_PORT  $PARTICIPANT_METRICS"
   "scheduling   $SCHEDULING_PORT   $SCHEDULING_METRICS    --participant=$PARTICIPANT_ADDR --redis=127.0.0.1:$REDIS_PORT"
+)
+for ((replica = 2; replica <= SCHEDULING_REPLICAS; replica++)); do
+  replica_port=${REPLICA_PORTS[replica - 2]:-$((SCHEDULING_PORT + 100 * (replica - 1)))}
+  replica_metrics=${REPLICA_METRICS[replica - 2]:-$((SCHEDULING_METRICS + 100 * (replica - 1)))}
+  SERVICES+=("scheduling-$replica $replica_port $replica_metrics --participant=$PARTICIPANT_ADDR --redis=127.0.0.1:$REDIS_PORT")
+done
+SERVICES+=(
   "analytics    $ANALYTICS_PORT    $ANALYTICS_METRICS     --scheduling=$SCHEDULING_ADDR --participant=$PARTICIPANT_ADDR"
 )
 
@@ -56,7 +101,9 @@ SERVICES=(
 # take SALESMEET_<FLAG> from the environment).
 OWN_SETTINGS=(SALESMEET_DATA_DIR SALESMEET_BUILD_DIR SALESMEET_REDIS_PORT
   SALESMEET_GRPC_PORTS SALESMEET_METRICS_PORTS SALESMEET_STOP_TIMEOUT
-  SALESMEET_SKIP_BUILD SALESMEET_UP_RESTARTED)
+  SALESMEET_SKIP_BUILD SALESMEET_UP_RESTARTED SALESMEET_STORE
+  SALESMEET_PG_PORT SALESMEET_SCHEDULING_REPLICAS
+  SALESMEET_REPLICA_GRPC_PORTS SALESMEET_REPLICA_METRICS_PORTS)
 
 # What this script started, in order: names and process ids; and the step
 # it is waiting for (a health wait, the seed), stopped first on a signal.
@@ -64,7 +111,20 @@ STARTED_NAMES=()
 STARTED_PIDS=()
 STEP_PID=""
 
-binary_of() { printf '%s/services/%s/%s' "$BUILD_DIR" "$1" "$1"; }
+# binary_of NAME: a service's binary; scheduling-2 runs scheduling's.
+binary_of() {
+  local service=${1%-[0-9]*}
+  printf '%s/services/%s/%s' "$BUILD_DIR" "$service" "$service"
+}
+
+# db_url NAME: a service's --db.
+db_url() {
+  if [[ "$STORE" == postgresql ]]; then
+    pg_cluster_dsn "$PG_PORT"
+  else
+    printf 'sqlite://%s/%s.db\n' "$DATA_DIR" "$1"
+  fi
+}
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -113,6 +173,48 @@ start_redis() {
   die "redis did not start; see $LOG_DIR/redis.log"
 }
 
+# PostgreSQL's port: SALESMEET_PG_PORT, else 5432, else the first free port
+# after it. Fails when the cluster in PG_DIR still runs (an up.sh that was
+# killed leaves it behind) or the port asked for is taken.
+choose_pg_port() {
+  if pg_cluster_running "$PG_DIR"; then
+    die "a PostgreSQL from $PG_DIR still runs (port $(pg_cluster_port "$PG_DIR")); stop it with: scripts/pg_cluster.sh stop $PG_DIR"
+  fi
+  if [[ -n "$PG_PORT" ]]; then
+    if port_in_use "$PG_PORT"; then
+      die "something already listens on 127.0.0.1 port $PG_PORT (PostgreSQL; set SALESMEET_PG_PORT to use another)"
+    fi
+    return 0
+  fi
+  local port
+  for ((port = 5432; port < 5532; port++)); do
+    if ! port_in_use "$port"; then
+      PG_PORT=$port
+      if ((port != 5432)); then log "port 5432 is taken; PostgreSQL uses port $port"; fi
+      return 0
+    fi
+  done
+  die "no free port for PostgreSQL in 5432-5531; set SALESMEET_PG_PORT"
+}
+
+# A PostgreSQL 15 cluster in PG_DIR (created on first use; see
+# scripts/pg_cluster.sh), as this script's child like Redis, with the
+# salesmeet role and database.
+start_postgresql() {
+  pg_cluster_init "$PG_DIR" "$PG_PORT"
+  local command=()
+  mapfile -t command < <(pg_cluster_postgres_command "$PG_DIR")
+  setsid "${command[@]}" >>"$LOG_DIR/postgresql.log" 2>&1 &
+  local pid=$!
+  started postgresql "$pid"
+  if ! as_step pg_cluster_wait_ready "$PG_DIR" 60 "$pid"; then
+    tail -n 20 "$LOG_DIR/postgresql.log" >&2 || true
+    die "PostgreSQL did not start; see $LOG_DIR/postgresql.log"
+  fi
+  pg_cluster_provision "$PG_DIR" || die "could not create the salesmeet role and database"
+  log "postgresql is up on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
+}
+
 # start_service NAME PORT METRICS_PORT [FLAGS...]
 start_service() {
   local name=$1 port=$2 metrics_port=$3
@@ -122,7 +224,7 @@ start_service() {
   local unset=() setting
   for setting in "${OWN_SETTINGS[@]}"; do unset+=(-u "$setting"); done
   setsid env "${unset[@]}" "$(binary_of "$name")" --port="$port" --metrics_port="$metrics_port" \
-    --bind_host=127.0.0.1 --db="sqlite://$DATA_DIR/$name.db" "$@" \
+    --bind_host=127.0.0.1 --db="$(db_url "$name")" "$@" \
     >>"$LOG_DIR/$name.log" 2>&1 &
   local pid=$!
   started "$name" "$pid"
@@ -152,18 +254,21 @@ def running():
         return False
 
 deadline = time.monotonic() + 60
-with grpc.insecure_channel(address) as channel:
-    health = health_pb2_grpc.HealthStub(channel)
-    while time.monotonic() < deadline:
-        if not running():
-            sys.exit(f"{name} exited during start-up")
+while time.monotonic() < deadline:
+    if not running():
+        sys.exit(f"{name} exited during start-up")
+    # A new channel each time: one whose first connection was refused backs
+    # off for up to 10 s, so a service that takes a while to listen (a
+    # database to reach, migrations to run) would be seen late.
+    with grpc.insecure_channel(address) as channel:
+        health = health_pb2_grpc.HealthStub(channel)
         try:
             reply = health.Check(health_pb2.HealthCheckRequest(), timeout=1)
             if reply.status == health_pb2.HealthCheckResponse.SERVING:
                 sys.exit(0)
         except grpc.RpcError:
             pass
-        time.sleep(0.2)
+    time.sleep(0.2)
 sys.exit(f"{name} was not SERVING after 60 s")
 PY
 }
@@ -180,12 +285,17 @@ as_step() {
   return "$rc"
 }
 
-# stop_processes NAME:PID...: SIGTERM to all at once, so their drains
-# overlap; whatever still runs after STOP_TIMEOUT seconds gets SIGKILL.
+# stop_processes [-SIGNAL] NAME:PID...: SIGTERM (or SIGNAL) to all at once,
+# so their drains overlap; whatever still runs after STOP_TIMEOUT seconds
+# gets SIGKILL.
 # shellcheck disable=SC2317  # reached from the EXIT trap
 stop_processes() {
-  local entry name pid left tries
-  for entry in "$@"; do kill -TERM "${entry#*:}" 2>/dev/null || true; done
+  local entry name pid left tries signal=TERM
+  if [[ "$1" == -* ]]; then
+    signal=${1#-}
+    shift
+  fi
+  for entry in "$@"; do kill "-$signal" "${entry#*:}" 2>/dev/null || true; done
   for ((tries = 0; tries < STOP_TIMEOUT * 10; tries++)); do
     left=0
     for entry in "$@"; do
@@ -206,7 +316,8 @@ stop_processes() {
 }
 
 # Runs on every exit, normal or not: stops the step in progress, then every
-# service at once, then Redis, which the services use while they drain.
+# service at once, then Redis and PostgreSQL, which the services use while
+# they drain.
 # shellcheck disable=SC2317  # reached from the EXIT trap
 stop_everything() {
   # Finish whatever happens meanwhile: a second Ctrl-C, or the terminal or a
@@ -217,16 +328,20 @@ stop_everything() {
     kill -TERM "$STEP_PID" 2>/dev/null
     wait "$STEP_PID" 2>/dev/null
   fi
-  local services=() redis=() i
+  local services=() redis=() postgresql=() i
   for i in "${!STARTED_PIDS[@]}"; do
     if [[ "${STARTED_NAMES[i]}" == redis ]]; then
       redis+=("redis:${STARTED_PIDS[i]}")
+    elif [[ "${STARTED_NAMES[i]}" == postgresql ]]; then
+      postgresql+=("postgresql:${STARTED_PIDS[i]}")
     else
       services+=("${STARTED_NAMES[i]}:${STARTED_PIDS[i]}")
     fi
   done
   ((${#services[@]} == 0)) || stop_processes "${services[@]}"
   ((${#redis[@]} == 0)) || stop_processes "${redis[@]}"
+  # SIGINT: PostgreSQL's fast shutdown, which does not wait for clients.
+  ((${#postgresql[@]} == 0)) || stop_processes -INT "${postgresql[@]}"
 }
 
 # The examples below name the default ports; show the ones in use.
@@ -311,6 +426,24 @@ grpcurl").
 EOF
 }
 
+# With PostgreSQL: where each scheduling replica and the database are.
+print_postgresql() {
+  local entry name port metrics_port
+  local replicas="$SCHEDULING_REPLICAS replicas"
+  if ((SCHEDULING_REPLICAS == 1)); then replicas="1 replica"; fi
+  printf '\nScheduling runs as %s on one PostgreSQL database; each serves\n' "$replicas"
+  printf 'every call and sees what the others wrote (analytics and the seed use the\nfirst):\n\n'
+  for entry in "${SERVICES[@]}"; do
+    read -r name port metrics_port _ <<<"$entry"
+    [[ "$name" == scheduling* && -x "$(binary_of "$name")" ]] || continue
+    printf '  %-13s grpcurl -plaintext localhost:%s list    (metrics on :%s, log %s)\n' \
+      "$name" "$port" "$metrics_port" "$LOG_DIR/$name.log"
+  done
+  printf '\nPostgreSQL 15, which every service uses (each keeps its tables in a schema\nof its own):\n\n'
+  printf "  psql '%s'\n" "$(pg_cluster_dsn "$PG_PORT")"
+  printf '  data in %s, log %s\n\n' "$PG_DIR" "$LOG_DIR/postgresql.log"
+}
+
 main() {
   ensure_packages
   if [[ "${SALESMEET_SKIP_BUILD:-}" == 1 ]]; then
@@ -320,10 +453,12 @@ main() {
     build_project
   fi
   check_ports_free
+  if [[ "$STORE" == postgresql ]]; then choose_pg_port; fi
   mkdir -p "$LOG_DIR"
 
   trap stop_everything EXIT
   trap 'exit 0' INT TERM HUP
+  if [[ "$STORE" == postgresql ]]; then start_postgresql; fi
   start_redis
   local entry name port metrics_port own_flags flags
   for entry in "${SERVICES[@]}"; do
@@ -343,6 +478,7 @@ main() {
     "$REPO_ROOT/scripts/seed_demo.py" "${seed_flags[@]}" ||
     die "the demo seed failed"
   print_try_it | with_our_ports
+  if [[ "$STORE" == postgresql ]]; then print_postgresql; fi
   log "running; data and logs in $DATA_DIR. Ctrl-C stops everything."
 
   # Sleep until a signal arrives (the trap exits) or a process dies.

@@ -152,8 +152,8 @@ class FeedLifeTest(AnalyticsTestCase):
     def test_projection_rebuilt_from_zero_gives_the_same_reports(self):
         self.book(20)
         self.caught_up()
-        db = harness.sqlite_url(os.path.join(self.tmp.name,
-                                             f"replay-{time.time_ns()}.db"))
+        db = harness.database_url(os.path.join(self.tmp.name,
+                                               f"replay-{time.time_ns()}.db"))
         replay = self.start_test_service(
             "analytics", self.analytics_flags_for(db))
         replay_stub = analytics_service_pb2_grpc.AnalyticsServiceStub(

@@ -59,7 +59,7 @@ class AnalyticsTestCase(SchedulingTestCase):
     @classmethod
     def setUpServices(cls):
         super().setUpServices()
-        cls.analytics_db = harness.sqlite_url(
+        cls.analytics_db = harness.database_url(
             os.path.join(cls.tmp.name, "analytics.db"))
         cls.start_analytics()
 

@@ -15,6 +15,8 @@ harness fits them all:
 Environment: PYTHONPATH must hold the generated Python stubs (build/py) and
 this directory; SALESMEET_BIN_DIR is the build's services/ directory, so a
 service's binary is $SALESMEET_BIN_DIR/<service>/<service>.
+SALESMEET_TEST_STORE=postgresql runs the tests' databases on PostgreSQL
+instead of SQLite (see database_url).
 """
 
 import atexit
@@ -114,6 +116,57 @@ def binary_path(service):
 def sqlite_url(path):
     """The --db value for an SQLite file: sqlite:///absolute/path.db."""
     return "sqlite://" + os.path.abspath(path)
+
+
+# The store the tests' databases use, from SALESMEET_TEST_STORE: "sqlite"
+# (the default) or "postgresql", which runs one PostgreSQL cluster for this
+# test process (postgres.PostgresCluster, started on first use, stopped at
+# exit) and gives each database a database of its own there.
+TEST_STORE_ENV = "SALESMEET_TEST_STORE"
+TEST_STORE = os.environ.get(TEST_STORE_ENV) or "sqlite"
+if TEST_STORE not in ("sqlite", "postgresql"):
+    raise RuntimeError(f"{TEST_STORE_ENV} is {TEST_STORE!r}; "
+                       "it takes sqlite or postgresql")
+_test_cluster = None
+_test_databases = {}
+_test_store_lock = threading.Lock()
+
+
+def shared_cluster():
+    """The PostgreSQL cluster this test process shares, started on first
+    use and stopped when the process exits."""
+    global _test_cluster
+    import postgres  # Imports this module; only needed here.
+    with _test_store_lock:
+        if _test_cluster is None:
+            # Its server dies with the thread that starts it (as the
+            # services do); this one is meant to live as long as the process.
+            cluster = postgres.PostgresCluster(
+                die_with_thread=threading.current_thread() is threading.main_thread())
+            atexit.register(cluster.close)
+            _test_cluster = cluster.start()
+        return _test_cluster
+
+
+def database_url(path):
+    """The --db value of a test's database that would live at path.
+
+    By default that is the SQLite file sqlite_url(path). With
+    SALESMEET_TEST_STORE=postgresql it is a PostgreSQL database in
+    shared_cluster() that stands for path, created on first use: the same
+    path gives the same database (a restarted server finds its data), a new
+    path (a new temporary directory) a new, empty one."""
+    if TEST_STORE == "sqlite":
+        return sqlite_url(path)
+    path = os.path.abspath(path)
+    cluster = shared_cluster()
+    with _test_store_lock:
+        if path not in _test_databases:
+            stem = "".join(c if c.isalnum() else "_" for c in
+                           os.path.splitext(os.path.basename(path))[0].lower())
+            _test_databases[path] = cluster.create_database(
+                f"t{len(_test_databases) + 1}_{stem[:40]}")
+        return _test_databases[path]
 
 
 # Lock files of the ports this process chose, held until it exits so that
@@ -217,7 +270,9 @@ class ServiceProcess:
     --db=url); env adds environment variables (e.g. SALESMEET_<FLAG>). The
     harness always passes --port=0, --metrics_port=0 and --bind_host unless
     flags override them, and --testing_now=now() as the binary starts unless
-    flags set it (an empty value runs it on the real clock).
+    flags set it (an empty value runs it on the real clock). flags and
+    extra_env keep what was asked for, so that another run of the same
+    server is ServiceProcess(p.service, p.flags, p.extra_env).
     """
 
     def __init__(self, service, flags=None, env=None, binary=None,
@@ -225,6 +280,8 @@ class ServiceProcess:
         self.service = service
         self.binary = binary or binary_path(service)
         self.bind_host = bind_host
+        self.flags = dict(flags or {})
+        self.extra_env = dict(env or {})
         merged = {"port": 0, "metrics_port": 0, "bind_host": bind_host}
         merged.update(flags or {})
         self.args = [self.binary] + [f"--{k}={_flag_value(v)}"
@@ -247,11 +304,21 @@ class ServiceProcess:
 
     def start(self, ready_timeout=READY_TIMEOUT):
         """Starts the binary and waits for its "serving" line. Returns self."""
+        return self.spawn().wait_ready(ready_timeout)
+
+    def spawn(self):
+        """Starts the binary without waiting for it (wait_ready() does), so
+        that several can start at once. Returns self."""
         with open(self.log_path, "wb") as err, open(self.stdout_path, "wb") as out:
             clock = [f"--testing_now={now_rfc3339()}"] if self.pins_clock else []
             self.process = subprocess.Popen(
                 _PDEATHSIG_PREFIX + self.args + clock, stdin=subprocess.DEVNULL,
                 stdout=out, stderr=err, env=self.env, close_fds=True)
+        return self
+
+    def wait_ready(self, ready_timeout=READY_TIMEOUT):
+        """Waits for the "serving" line of a spawned binary; kills it and
+        raises ServiceStartError when it does not come. Returns self."""
         try:
             self.ready_record = self._wait_until_ready(ready_timeout)
         except BaseException:
@@ -587,6 +654,27 @@ class ServiceTestCase(unittest.TestCase):
         self.__dict__.setdefault("_test_servers", []).append(server)
         self.addCleanup(server.close)
         return server.start()
+
+    @classmethod
+    def start_replicas(cls, service, count, flags=None, env=None, **kwargs):
+        """Starts count servers of service with the same flags (so the same
+        --db: replicas), all at once, for the class. Each gets gRPC and
+        metrics ports of its own from free_port(), kept in its flags, so a
+        replica started again with start_service(r.service, r.flags) is back
+        at its address. Returns them in order."""
+        servers = []
+        for _ in range(count):
+            merged = {**(flags or {}), "port": free_port(),
+                      "metrics_port": free_port()}
+            server = ServiceProcess(service, flags=merged, env=env, **kwargs)
+            cls._class_servers().append(server)
+            cls.addClassCleanup(server.close)
+            servers.append(server)
+        for server in servers:
+            server.spawn()
+        for server in servers:
+            server.wait_ready()
+        return servers
 
     @classmethod
     def setUpClass(cls):

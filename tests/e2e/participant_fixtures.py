@@ -107,7 +107,7 @@ class ParticipantServerTestCase(harness.ServiceTestCase):
 
     @classmethod
     def start_participant(cls, **flags):
-        merged = {"db": harness.sqlite_url(cls.db_path), **cls.server_flags,
+        merged = {"db": harness.database_url(cls.db_path), **cls.server_flags,
                   **flags}
         cls.server = cls.start_service("participant", merged)
         cls.channel = cls.server.channel()

@@ -95,7 +95,7 @@ class GracefulShutdownTest(harness.ServiceTestCase):
     def setUp(self):
         tmp = tempfile.TemporaryDirectory(prefix="salesmeet-participant-")
         self.addCleanup(tmp.cleanup)
-        self.db = harness.sqlite_url(os.path.join(tmp.name, "participant.db"))
+        self.db = harness.database_url(os.path.join(tmp.name, "participant.db"))
         seeder = self.start_test_service("participant", {"db": self.db})
         stub = participant_service_pb2_grpc.ParticipantServiceStub(seeder.channel())
         self.sam = stub.CreateParticipant(ps.CreateParticipantRequest(
@@ -224,7 +224,7 @@ class ShutdownBoundaryTest(harness.ServiceTestCase):
     def test_calls_at_the_end_of_the_drain_are_unavailable_never_cancelled(self):
         tmp = tempfile.TemporaryDirectory(prefix="salesmeet-participant-")
         self.addCleanup(tmp.cleanup)
-        db = harness.sqlite_url(os.path.join(tmp.name, "participant.db"))
+        db = harness.database_url(os.path.join(tmp.name, "participant.db"))
         total = collections.Counter()
         for round_number in range(self.ROUNDS):
             codes = self.hammer_one_shutdown(db)

@@ -737,7 +737,7 @@ class ReadmeGrpcurlExamplesTest(harness.ServiceTestCase):
 
         def flags(service, **more):
             path = os.path.join(cls.tmp.name, f"{service}.db")
-            return {"db": harness.sqlite_url(path), "drain_grace": "0s",
+            return {"db": harness.database_url(path), "drain_grace": "0s",
                     **more}
 
         participant = cls.start_service("participant", flags("participant"))

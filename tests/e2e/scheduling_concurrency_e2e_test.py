@@ -42,6 +42,15 @@ def overlaps(a, b):
 
 class ConcurrentBookingTest(SchedulingTestCase):
 
+    # How many clients, and how many bookings each tries; a subclass running
+    # several replicas raises them.
+    clients = CLIENTS
+    attempts = ATTEMPTS_PER_CLIENT
+
+    def client_channel(self, i):
+        """Client i's own channel (to the one server; replicas spread them)."""
+        return self.server.channel()
+
     @classmethod
     def seed(cls):
         cls.monday = monday_utc(2)
@@ -53,9 +62,9 @@ class ConcurrentBookingTest(SchedulingTestCase):
     def run_clients(self, work):
         """Runs work(stub, client) on CLIENTS threads released together, each
         with its own channel; returns their results in client order."""
-        barrier = threading.Barrier(CLIENTS)
-        results = [None] * CLIENTS
-        channels = [self.server.channel() for _ in range(CLIENTS)]
+        barrier = threading.Barrier(self.clients)
+        results = [None] * self.clients
+        channels = [self.client_channel(i) for i in range(self.clients)]
 
         def client(i):
             stub = scheduling_service_pb2_grpc.SchedulingServiceStub(channels[i])
@@ -65,7 +74,8 @@ class ConcurrentBookingTest(SchedulingTestCase):
             except Exception as e:  # Collected and asserted by the caller.
                 results[i] = e
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+        threads = [threading.Thread(target=client, args=(i,))
+                   for i in range(self.clients)]
         for t in threads:
             t.start()
         for t in threads:
@@ -142,13 +152,13 @@ class ConcurrentBookingTest(SchedulingTestCase):
         def client(stub, i):
             rng = random.Random(seed * 100 + i)
             return [self.book(stub, self.booking_request(rng, i, n))
-                    for n in range(ATTEMPTS_PER_CLIENT)]
+                    for n in range(self.attempts)]
 
         outcomes = [o for batch in self.run_clients(client) for o in batch]
         note = f"(random seed {seed})"
         accepted = {o.response.meeting.name: o for o in outcomes if o.response}
         refused = [o for o in outcomes if o.error]
-        self.assertEqual(len(accepted) + len(refused), CLIENTS * ATTEMPTS_PER_CLIENT)
+        self.assertEqual(len(accepted) + len(refused), self.clients * self.attempts)
         self.assertGreater(len(refused), 5, f"too little contention {note}")
         self.assertTrue(any(o.request.meeting.recurrence.rrule
                             for o in accepted.values()), note)
@@ -177,7 +187,8 @@ class ConcurrentBookingTest(SchedulingTestCase):
     def test_one_meeting_id_claimed_by_every_client_at_once_goes_to_one(self):
         def claim(stub, i):
             request = ss.CreateMeetingRequest(
-                meeting=meeting(self.team[i % 5], start=self.monday + 7 * WEEK + i * HOUR,
+                meeting=meeting(self.team[i % 5],
+                                start=self.monday + 7 * WEEK + i * HOUR,
                                 title=f"claim {i}"),
                 meeting_id="contested-id")
             try:
@@ -197,8 +208,8 @@ class ConcurrentBookingTest(SchedulingTestCase):
         base = self.monday + 6 * WEEK
         mine = [self.create(meeting(ada, self.hire(),
                                     start=base + i * DAY + 9 * HOUR)).meeting
-                for i in range(CLIENTS)]
-        target = base + CLIENTS * DAY + 14 * HOUR
+                for i in range(self.clients)]
+        target = base + self.clients * DAY + 14 * HOUR
 
         def reschedule(stub, i):
             # Each client moves its own meeting onto ada's same afternoon,

@@ -157,9 +157,9 @@ class SchedulingTestCase(harness.ServiceTestCase):
     def setUpServices(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="salesmeet-scheduling-")
         cls.addClassCleanup(cls.tmp.cleanup)
-        cls.participant_db = harness.sqlite_url(
+        cls.participant_db = harness.database_url(
             os.path.join(cls.tmp.name, "participant.db"))
-        cls.scheduling_db = harness.sqlite_url(
+        cls.scheduling_db = harness.database_url(
             os.path.join(cls.tmp.name, "scheduling.db"))
         cls.start_participant()
         cls.start_scheduling()
@@ -170,24 +170,37 @@ class SchedulingTestCase(harness.ServiceTestCase):
         """Override to hire the people and book the meetings the class shares."""
 
     @classmethod
-    def start_participant(cls):
+    def start_participant(cls, **flags):
         cls.participant_server = cls.start_service(
             "participant", {"db": cls.participant_db, "port": cls.participant_port,
-                            "drain_grace": "0s"})
+                            "drain_grace": "0s", **flags})
         cls.people = participant_service_pb2_grpc.ParticipantServiceStub(
             cls.participant_server.channel())
         return cls.participant_server
 
     @classmethod
+    def scheduling_flags_for(cls, **flags):
+        return {"db": cls.scheduling_db,
+                "participant": cls.participant_server.address,
+                "participant_timeout": "2s", "drain_grace": "0s",
+                **cls.scheduling_flags, **flags}
+
+    @classmethod
     def start_scheduling(cls, **flags):
-        merged = {"db": cls.scheduling_db,
-                  "participant": cls.participant_server.address,
-                  "participant_timeout": "2s", "drain_grace": "0s",
-                  **cls.scheduling_flags, **flags}
-        cls.server = cls.start_service("scheduling", merged)
+        cls.server = cls.start_service("scheduling",
+                                       cls.scheduling_flags_for(**flags))
         cls.channel = cls.server.channel()
         cls.stub = scheduling_service_pb2_grpc.SchedulingServiceStub(cls.channel)
         return cls.server
+
+    @classmethod
+    def start_scheduling_replicas(cls, count, **flags):
+        """count more scheduling servers on the class's database (give it a
+        PostgreSQL one: db=...), started at once, each on gRPC and metrics
+        ports of its own (harness.ServiceTestCase.start_replicas). Returns
+        them; cls.server stays as it is."""
+        return cls.start_replicas("scheduling", count,
+                                  cls.scheduling_flags_for(**flags))
 
     @classmethod
     def restart_scheduling(cls):
