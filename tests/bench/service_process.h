@@ -24,6 +24,7 @@ class ServiceProcess {
   ~ServiceProcess();
 
   int grpc_port() const { return grpc_port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const;
 
  private:
