@@ -105,6 +105,21 @@ std::string RedactedPostgresUrl(absl::string_view url) {
   return out;
 }
 
+std::string PgTextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 absl::Status RetryableConflict(absl::Status status) {
   status.SetPayload(kRetryPayload, absl::Cord("1"));
   return status;

@@ -37,6 +37,10 @@ bool IsPostgresUrl(absl::string_view url);
 // The URL with any password replaced by "***", fit for logs and errors.
 std::string RedactedPostgresUrl(absl::string_view url);
 
+// A text[] literal for a parameter ("{\"a\",\"b\"}"), so that one statement
+// can take a whole list (unnest($1::text[])).
+std::string PgTextArray(const std::vector<std::string>& items);
+
 // Marks a status as "run the whole transaction again": serialization
 // failures, deadlocks, and a store's own optimistic checks.
 absl::Status RetryableConflict(absl::Status status);

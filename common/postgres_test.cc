@@ -76,7 +76,9 @@ TEST_F(PostgresTest, ReplicasStartingTogetherMigrateOnce) {
       absl::StatusOr<std::unique_ptr<PgDatabase>> db =
           PgDatabase::Open(options_, Schema());
       results[i] = db.status();
-      if (db.ok()) EXPECT_EQ((*db)->schema_version(), 2);
+      if (db.ok()) {
+        EXPECT_EQ((*db)->schema_version(), 2);
+      }
     });
   }
   for (std::thread& t : replicas) t.join();

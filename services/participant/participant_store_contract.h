@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ struct ParticipantStoreFactory {
       const std::string& directory)>
       open;
 };
+
+// Test listings show the backend's name, not the factory's bytes.
+inline void PrintTo(const ParticipantStoreFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
 
 class ParticipantStoreContractTest
     : public ::testing::TestWithParam<ParticipantStoreFactory> {

@@ -14,8 +14,10 @@ namespace {
 const std::vector<PgMigration>& Migrations() {
   static const auto* migrations = new std::vector<PgMigration>{
       {1, R"sql(
+        -- Ids sort by bytes (COLLATE "C") whatever the database's locale,
+        -- as on SQLite, so listings and page tokens agree on both.
         CREATE TABLE participants (
-          id            text PRIMARY KEY,
+          id            text COLLATE "C" PRIMARY KEY,
           email         text NOT NULL UNIQUE,  -- lower case
           kind          integer NOT NULL,
           role          integer NOT NULL,
@@ -28,7 +30,7 @@ const std::vector<PgMigration>& Migrations() {
         CREATE INDEX participants_by_owner ON participants (account_owner, id);
         CREATE INDEX participants_by_role ON participants (role, id);
         CREATE TABLE teams (
-          id      text PRIMARY KEY,
+          id      text COLLATE "C" PRIMARY KEY,
           manager text,
           data    bytea NOT NULL
         );

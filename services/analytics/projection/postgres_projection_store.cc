@@ -1,7 +1,9 @@
 #include "services/analytics/projection/postgres_projection_store.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/field_checks.h"
 #include "common/status_macros.h"
@@ -49,6 +51,29 @@ absl::StatusOr<FeedPosition> ReadPosition(PgConnection& db, bool lock) {
   return position;
 }
 
+// At most this many rows per INSERT: a handful of statement shapes, each
+// prepared once per connection.
+constexpr size_t kRowsPerStatement = 64;
+
+absl::Status UpsertMeetings(PgConnection& db,
+                            const std::vector<const sv1::Meeting*>& meetings) {
+  for (size_t from = 0; from < meetings.size(); from += kRowsPerStatement) {
+    const size_t count = std::min(kRowsPerStatement, meetings.size() - from);
+    std::string sql = "INSERT INTO meetings (name, data) VALUES ";
+    PgParams params;
+    for (size_t i = 0; i < count; ++i) {
+      const sv1::Meeting& meeting = *meetings[from + i];
+      params.Add(meeting.name()).AddBytes(meeting.SerializeAsString());
+      absl::StrAppend(&sql, i > 0 ? ", " : "", "($", 2 * i + 1, ", $",
+                      2 * i + 2, ")");
+    }
+    absl::StrAppend(&sql,
+                    " ON CONFLICT (name) DO UPDATE SET data = EXCLUDED.data");
+    RETURN_IF_ERROR(db.Exec(sql, params).status());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PostgresProjectionStore>>
@@ -85,6 +110,10 @@ absl::StatusOr<FeedPosition> PostgresProjectionStore::Append(
         // The row lock makes replicas append one batch at a time.
         ASSIGN_OR_RETURN(stored, ReadPosition(db, true));
         FeedPosition position = stored;
+        // Each meeting's latest state in this batch, written in a few
+        // multi-row statements rather than a round trip per change.
+        std::vector<const sv1::Meeting*> latest;
+        absl::flat_hash_map<std::string, size_t> slot;
         for (const sv1::MeetingChange* change : changes) {
           if (change->sequence() <= stored.applied_sequence) continue;
           if (change->sequence() != position.applied_sequence + 1) {
@@ -92,16 +121,17 @@ absl::StatusOr<FeedPosition> PostgresProjectionStore::Append(
                 "change ", change->sequence(), " does not follow the applied ",
                 position.applied_sequence, "; nothing was written"));
           }
-          RETURN_IF_ERROR(
-              db.Exec("INSERT INTO meetings (name, data) VALUES ($1, $2) "
-                      "ON CONFLICT (name) DO UPDATE SET data = $2",
-                      PgParams()
-                          .Add(change->meeting().name())
-                          .AddBytes(change->meeting().SerializeAsString()))
-                  .status());
+          auto [it, added] =
+              slot.try_emplace(change->meeting().name(), latest.size());
+          if (added) {
+            latest.push_back(&change->meeting());
+          } else {
+            latest[it->second] = &change->meeting();
+          }
           position.applied_sequence = change->sequence();
           position.applied_commit_time = ToAbslTime(change->commit_time());
         }
+        RETURN_IF_ERROR(UpsertMeetings(db, latest));
         if (position.applied_sequence == stored.applied_sequence) {
           return absl::OkStatus();
         }

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -24,6 +25,11 @@ struct ProjectionStoreFactory {
       const std::string& directory)>
       open;
 };
+
+// Test listings show the backend's name, not the factory's bytes.
+inline void PrintTo(const ProjectionStoreFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
 
 class ProjectionStoreContractTest
     : public ::testing::TestWithParam<ProjectionStoreFactory> {

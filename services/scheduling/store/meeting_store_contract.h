@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,11 @@ struct MeetingStoreFactory {
       const std::string& directory)>
       open;
 };
+
+// Test listings show the backend's name, not the factory's bytes.
+inline void PrintTo(const MeetingStoreFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
 
 class MeetingStoreContractTest
     : public ::testing::TestWithParam<MeetingStoreFactory> {

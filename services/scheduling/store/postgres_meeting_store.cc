@@ -22,8 +22,10 @@ int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 const std::vector<PgMigration>& Migrations() {
   static const auto* migrations = new std::vector<PgMigration>{
       {1, R"sql(
+        -- Ids sort by bytes (COLLATE "C") whatever the database's locale,
+        -- as on SQLite, so listings and page tokens agree on both.
         CREATE TABLE meetings (
-          id          text PRIMARY KEY,
+          id          text COLLATE "C" PRIMARY KEY,
           start_time  bigint NOT NULL,
           first_start bigint NOT NULL,
           last_end    bigint NOT NULL,
@@ -113,13 +115,18 @@ class PostgresMeetingTransaction : public MeetingTransaction {
     const std::string id = IdFromName(meeting.name());
     const int64_t first = Micros(index.first_start);
     const int64_t last = index.last_end ? Micros(*index.last_end) : kOpenEnd;
+    // The meeting, and its attendee index cleared, in one round trip: the
+    // index is rewritten whole, as attendees come and go on update.
     RETURN_IF_ERROR(db_.Exec(R"sql(
-        INSERT INTO meetings (id, start_time, first_start, last_end, busy,
-                              organizer, state, purpose, format, audience, data)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-        ON CONFLICT (id) DO UPDATE SET start_time = $2, first_start = $3,
-          last_end = $4, busy = $5, organizer = $6, state = $7, purpose = $8,
-          format = $9, audience = $10, data = $11)sql",
+        WITH upsert AS (
+          INSERT INTO meetings (id, start_time, first_start, last_end, busy,
+                                organizer, state, purpose, format, audience,
+                                data)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+          ON CONFLICT (id) DO UPDATE SET start_time = $2, first_start = $3,
+            last_end = $4, busy = $5, organizer = $6, state = $7,
+            purpose = $8, format = $9, audience = $10, data = $11)
+        DELETE FROM meeting_attendees WHERE meeting_id = $1)sql",
                              PgParams()
                                  .Add(id)
                                  .Add(Micros(ToAbslTime(meeting.start_time())))
@@ -133,24 +140,23 @@ class PostgresMeetingTransaction : public MeetingTransaction {
                                  .Add(int64_t{meeting.audience()})
                                  .AddBytes(meeting.SerializeAsString()))
                         .status());
-    RETURN_IF_ERROR(
-        db_.Exec("DELETE FROM meeting_attendees WHERE meeting_id = $1",
-                 PgParams().Add(id))
-            .status());
+    if (meeting.attendees().empty()) return absl::OkStatus();
+    std::vector<std::string> attendees;
     for (const v1::Attendee& attendee : meeting.attendees()) {
-      RETURN_IF_ERROR(db_.Exec(R"sql(
+      attendees.push_back(attendee.participant());
+    }
+    return db_
+        .Exec(R"sql(
           INSERT INTO meeting_attendees
             (participant, meeting_id, first_start, last_end, busy)
-          VALUES ($1, $2, $3, $4, $5))sql",
-                               PgParams()
-                                   .Add(attendee.participant())
-                                   .Add(id)
-                                   .Add(first)
-                                   .Add(last)
-                                   .Add(int64_t{index.busy}))
-                          .status());
-    }
-    return absl::OkStatus();
+          SELECT p, $2, $3, $4, $5 FROM unnest($1::text[]) AS p)sql",
+              PgParams()
+                  .Add(PgTextArray(attendees))
+                  .Add(id)
+                  .Add(first)
+                  .Add(last)
+                  .Add(int64_t{index.busy}))
+        .status();
   }
 
   absl::StatusOr<std::vector<v1::Meeting>> ListMeetings(
@@ -206,17 +212,19 @@ class PostgresMeetingTransaction : public MeetingTransaction {
   }
 
   absl::Status LockCalendars(std::vector<std::string> participants) override {
-    if (!writing_) return absl::OkStatus();
-    std::sort(participants.begin(), participants.end());
-    participants.erase(std::unique(participants.begin(), participants.end()),
-                       participants.end());
-    for (const std::string& participant : participants) {
-      RETURN_IF_ERROR(
-          db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                   PgParams().Add(LockName(schema_, "calendar", participant)))
-              .status());
+    if (!writing_ || participants.empty()) return absl::OkStatus();
+    for (std::string& participant : participants) {
+      participant = LockName(schema_, "calendar", participant);
     }
-    return absl::OkStatus();
+    // All in one round trip, in one order (the keys sorted by bytes) for
+    // every writer, so that two writers cannot deadlock.
+    return db_
+        .Exec(R"sql(
+          SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+          FROM (SELECT DISTINCT k COLLATE "C" AS k
+                FROM unnest($1::text[]) AS k ORDER BY 1) AS sorted)sql",
+              PgParams().Add(PgTextArray(participants)))
+        .status();
   }
 
   absl::StatusOr<std::vector<v1::Meeting>> BusyMeetingsOf(
@@ -271,30 +279,32 @@ class PostgresMeetingTransaction : public MeetingTransaction {
 
   absl::StatusOr<v1::MeetingChange> AppendChange(v1::MeetingChange change,
                                                  absl::Time now) override {
+    // One statement, so the counter row (locked from here to the commit)
+    // is held for as little as possible: take the next sequence, store the
+    // change under it (the row's columns carry the sequence and commit
+    // time), and NOTIFY the other replicas, delivered when this commits.
     // Commit times never go backwards along the feed, even when replicas'
     // clocks disagree a little.
-    ASSIGN_OR_RETURN(PgResult head, db_.Exec(R"sql(
-        UPDATE feed_head SET sequence = sequence + 1,
-          commit_time = greatest(commit_time, $1)
-        WHERE id = 1 RETURNING sequence, commit_time)sql",
-                                             PgParams().Add(Micros(now))));
+    ASSIGN_OR_RETURN(PgResult head,
+                     db_.Exec(R"sql(
+        WITH head AS (
+          UPDATE feed_head SET sequence = sequence + 1,
+            commit_time = greatest(commit_time, $1)
+          WHERE id = 1 RETURNING sequence, commit_time),
+        stored AS (
+          INSERT INTO changes (sequence, commit_time, data)
+          SELECT sequence, commit_time, $2 FROM head)
+        SELECT h.sequence, h.commit_time
+        FROM head AS h, LATERAL (SELECT pg_notify($3, h.sequence::text)) AS n
+        )sql",
+                              PgParams()
+                                  .Add(Micros(now))
+                                  .AddBytes(change.SerializeAsString())
+                                  .Add(absl::StrCat(schema_, "_changes"))));
     if (head.rows() != 1) return absl::InternalError("the feed head is gone");
     change.set_sequence(head.Int64(0, 0));
-    const absl::Time commit_time = absl::FromUnixMicros(head.Int64(0, 1));
-    *change.mutable_commit_time() = ToProtoTime(commit_time);
-    RETURN_IF_ERROR(db_.Exec("INSERT INTO changes (sequence, commit_time, "
-                             "data) VALUES ($1, $2, $3)",
-                             PgParams()
-                                 .Add(change.sequence())
-                                 .Add(Micros(commit_time))
-                                 .AddBytes(change.SerializeAsString()))
-                        .status());
-    // Delivered to the other replicas' listeners when this commits.
-    RETURN_IF_ERROR(db_.Exec("SELECT pg_notify($1, $2)",
-                             PgParams()
-                                 .Add(absl::StrCat(schema_, "_changes"))
-                                 .Add(absl::StrCat(change.sequence())))
-                        .status());
+    *change.mutable_commit_time() =
+        ToProtoTime(absl::FromUnixMicros(head.Int64(0, 1)));
     return change;
   }
 
@@ -365,10 +375,18 @@ PostgresMeetingStore::ReadChanges(int64_t after_sequence, int limit) {
   ASSIGN_OR_RETURN(PgDatabase::Lease lease, db_->Acquire());
   ASSIGN_OR_RETURN(
       PgResult rows,
-      lease->Exec("SELECT data FROM changes WHERE sequence > $1 "
+      lease->Exec("SELECT data, sequence, commit_time FROM "
+                  "changes WHERE sequence > $1 "
                   "ORDER BY sequence LIMIT $2",
                   PgParams().Add(after_sequence).Add(int64_t{limit})));
-  return PgProtos<v1::MeetingChange>(rows);
+  ASSIGN_OR_RETURN(std::vector<v1::MeetingChange> changes,
+                   PgProtos<v1::MeetingChange>(rows));
+  for (int i = 0; i < rows.rows(); ++i) {
+    changes[i].set_sequence(rows.Int64(i, 1));
+    *changes[i].mutable_commit_time() =
+        ToProtoTime(absl::FromUnixMicros(rows.Int64(i, 2)));
+  }
+  return changes;
 }
 
 absl::StatusOr<int64_t> PostgresMeetingStore::HeadSequence() {
