@@ -18,10 +18,11 @@ LoadBusyOccurrences(MeetingTransaction& tx,
   absl::flat_hash_map<std::string, std::vector<BusyOccurrence>> expanded;
   // No other replica may book them until this transaction ends.
   RETURN_IF_ERROR(tx.LockCalendars(participants));
+  std::map<std::string, std::vector<v1::Meeting>> by_person;
+  ASSIGN_OR_RETURN(by_person,
+                   tx.BusyMeetingsOf(participants, window.start, window.end));
   for (const std::string& participant : participants) {
-    std::vector<v1::Meeting> meetings;
-    ASSIGN_OR_RETURN(meetings,
-                     tx.BusyMeetingsOf(participant, window.start, window.end));
+    const std::vector<v1::Meeting>& meetings = by_person[participant];
     std::vector<BusyOccurrence>& mine = busy[participant];
     for (const v1::Meeting& meeting : meetings) {
       if (meeting.name() == self) continue;

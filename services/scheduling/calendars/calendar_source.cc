@@ -83,12 +83,11 @@ absl::StatusOr<CalendarsByParticipant> StoreCalendarSource::Calendars(
   CalendarsByParticipant calendars;
   absl::flat_hash_map<std::string, ExpandedMeeting> expanded;
   RETURN_IF_ERROR(store_.Read([&](MeetingTransaction& tx) -> absl::Status {
-    for (const std::string& participant : participants) {
-      if (calendars.contains(participant)) continue;
+    std::map<std::string, std::vector<v1::Meeting>> by_person;
+    ASSIGN_OR_RETURN(by_person,
+                     tx.BusyMeetingsOf(participants, window.start, window.end));
+    for (auto& [participant, meetings] : by_person) {
       std::vector<CalendarOccurrence>& mine = calendars[participant];
-      ASSIGN_OR_RETURN(
-          std::vector<v1::Meeting> meetings,
-          tx.BusyMeetingsOf(participant, window.start, window.end));
       for (v1::Meeting& meeting : meetings) {
         auto it = expanded.find(meeting.name());
         if (it == expanded.end()) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,10 +69,13 @@ class MeetingTransaction {
   // serialised anyway need do nothing; the others lock in one canonical
   // order so that two writers cannot deadlock.
   virtual absl::Status LockCalendars(std::vector<std::string> participants) = 0;
-  // Every busy meeting `participant` is invited to whose occurrences may
-  // overlap `from`..`to` (by the index; the caller expands to be exact).
-  virtual absl::StatusOr<std::vector<v1::Meeting>> BusyMeetingsOf(
-      absl::string_view participant, absl::Time from, absl::Time to) = 0;
+  // For each of `participants` (each gets an entry), every busy meeting
+  // they are invited to whose occurrences may overlap `from`..`to` (by the
+  // index; the caller expands to be exact), in one round trip where the
+  // backend has them.
+  virtual absl::StatusOr<std::map<std::string, std::vector<v1::Meeting>>>
+  BusyMeetingsOf(const std::vector<std::string>& participants, absl::Time from,
+                 absl::Time to) = 0;
 
   virtual absl::StatusOr<std::optional<StoredCreateRequest>> FindCreateRequest(
       absl::string_view request_key) = 0;

@@ -94,10 +94,10 @@ std::vector<std::string> BusyOf(MeetingStore& store, const std::string& who,
   std::vector<v1::Meeting> found;
   EXPECT_TRUE(store
                   .Read([&](MeetingTransaction& tx) -> absl::Status {
-                    absl::StatusOr<std::vector<v1::Meeting>> busy =
-                        tx.BusyMeetingsOf("participants/" + who, from, to);
+                    const std::string name = "participants/" + who;
+                    auto busy = tx.BusyMeetingsOf({name}, from, to);
                     if (!busy.ok()) return busy.status();
-                    found = *std::move(busy);
+                    found = (*busy)[name];
                     return absl::OkStatus();
                   })
                   .ok());

@@ -227,19 +227,30 @@ class PostgresMeetingTransaction : public MeetingTransaction {
         .status();
   }
 
-  absl::StatusOr<std::vector<v1::Meeting>> BusyMeetingsOf(
-      absl::string_view participant, absl::Time from, absl::Time to) override {
-    ASSIGN_OR_RETURN(
-        PgResult rows,
-        db_.Exec(
-            R"sql(
-        SELECT m.data FROM meeting_attendees a
+  absl::StatusOr<std::map<std::string, std::vector<v1::Meeting>>>
+  BusyMeetingsOf(const std::vector<std::string>& participants, absl::Time from,
+                 absl::Time to) override {
+    std::map<std::string, std::vector<v1::Meeting>> busy;
+    for (const std::string& participant : participants) busy[participant];
+    if (participants.empty()) return busy;
+    // Everyone at once: one round trip for a booking's attendees or a
+    // free/busy query's hundred people.
+    ASSIGN_OR_RETURN(PgResult rows, db_.Exec(R"sql(
+        SELECT m.data, a.participant FROM meeting_attendees a
         JOIN meetings m ON m.id = a.meeting_id
-        WHERE a.participant = $1 AND a.busy = 1 AND a.first_start < $2
-          AND a.last_end > $3
-        ORDER BY a.first_start)sql",
-            PgParams().Add(participant).Add(Micros(to)).Add(Micros(from))));
-    return PgProtos<v1::Meeting>(rows);
+        WHERE a.participant = ANY ($1::text[]) AND a.busy = 1
+          AND a.first_start < $2 AND a.last_end > $3
+        ORDER BY a.participant, a.first_start)sql",
+                                             PgParams()
+                                                 .Add(PgTextArray(participants))
+                                                 .Add(Micros(to))
+                                                 .Add(Micros(from))));
+    ASSIGN_OR_RETURN(std::vector<v1::Meeting> meetings,
+                     PgProtos<v1::Meeting>(rows));
+    for (int i = 0; i < rows.rows(); ++i) {
+      busy[rows.Bytes(i, 1)].push_back(std::move(meetings[i]));
+    }
+    return busy;
   }
 
   absl::StatusOr<std::optional<StoredCreateRequest>> FindCreateRequest(
