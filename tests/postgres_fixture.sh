@@ -16,8 +16,24 @@ case "$action" in
       pg_cluster_stop "$dir" immediate >/dev/null 2>&1 || true
       rm -rf "$dir"
     fi
-    # A free port outside the ephemeral range, as the end-to-end tests pick.
-    port=$(cd "$here/e2e" && /usr/bin/python3 -c 'import harness; print(harness.free_port())')
+    # A free port below the kernel's ephemeral range, as the end-to-end
+    # tests pick theirs (no port-0 listener or outgoing connection can take
+    # it meanwhile); plain Python, so the sanitizer tree needs no stubs.
+    port=$(/usr/bin/python3 - <<'PICK'
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(500):
+    port = random.randint(10000, max(10001, low - 1))
+    try:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    print(port)
+    break
+PICK
+)
+    [[ -n "$port" ]] || { echo "no free port for PostgreSQL" >&2; exit 1; }
     pg_cluster_start "$dir" "$port"
     pg_cluster_dsn "$port" >"$dir/url.tmp"
     mv "$dir/url.tmp" "$dir/url"
