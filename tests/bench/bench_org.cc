@@ -1,11 +1,39 @@
 #include "tests/bench/bench_org.h"
 
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "salesmeet/participant/v1/participant_service.grpc.pb.h"
+#include "tests/bench/bench_checks.h"
 
 namespace salesmeet::bench {
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  out->set_seconds(absl::ToUnixSeconds(t));
+  out->set_nanos(0);
+}
+
+ParticipantsByName CreateOrg(const std::string& address, int count) {
+  auto stub = participant::v1::ParticipantService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  ParticipantsByName people;
+  for (int i = 0; i < count; ++i) {
+    participant::v1::CreateParticipantRequest request =
+        RepRequest(i, absl::Hours(40));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    participant::v1::Participant created;
+    Check("CreateParticipant",
+          stub->CreateParticipant(&context, request, &created));
+    people[created.name()] = created;
+  }
+  return people;
+}
 
 std::string Rep(int i) { return absl::StrCat("participants/rep-", i); }
 

@@ -10,6 +10,8 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/participant_records.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "salesmeet/participant/v1/participant_service.pb.h"
 
 namespace salesmeet::bench {
@@ -31,6 +33,13 @@ std::vector<std::string> Group(int people, int rotation, int group);
 
 // Monday of the current week in kBenchZone, and the half-hour slots of the
 // working days from 09:00.
+// `t` to the second, as the API's timestamps.
+void SetTime(absl::Time t, google::protobuf::Timestamp* out);
+
+// Creates `count` sales reps (RepRequest(0..count-1), 40 h weekly budget)
+// through the participant service at `address`; stops the bench on error.
+ParticipantsByName CreateOrg(const std::string& address, int count);
+
 class SlotCalendar {
  public:
   SlotCalendar();

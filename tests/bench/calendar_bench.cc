@@ -94,27 +94,6 @@ std::vector<std::string> Reps(int people, int first, int count) {
   return names;
 }
 
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  out->set_seconds(absl::ToUnixSeconds(t));
-  out->set_nanos(0);
-}
-
-ParticipantsByName CreateOrg(const std::string& address, int count) {
-  auto stub = pv1::ParticipantService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  ParticipantsByName people;
-  for (int i = 0; i < count; ++i) {
-    pv1::CreateParticipantRequest request = RepRequest(i, absl::Hours(40));
-    grpc::ClientContext context;
-    context.set_deadline(Deadline());
-    pv1::Participant created;
-    Check("CreateParticipant",
-          stub->CreateParticipant(&context, request, &created));
-    people[created.name()] = created;
-  }
-  return people;
-}
-
 struct DataSet {
   int people = 0;
   int weekly = 0;

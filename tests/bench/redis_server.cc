@@ -13,33 +13,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/bench/bench_checks.h"
+#include "tests/bench/service_process.h"
 
 namespace salesmeet::bench {
-namespace {
 
-[[noreturn]] void Fail(const std::string& why) {
-  std::fprintf(stderr, "redis_server: %s\n", why.c_str());
-  std::exit(1);
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    Fail("no free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-}  // namespace
-
-RedisServer::RedisServer() : port_(FreePort()) {
+RedisServer::RedisServer() : port_(FreeLoopbackPort()) {
   const std::string port = std::to_string(port_);
   pid_ = fork();
   if (pid_ == 0) {

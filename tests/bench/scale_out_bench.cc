@@ -188,20 +188,6 @@ class Service {
   std::optional<ServiceProcess> process_;
 };
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    Fail("no free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // Runs a shell command; its output goes to `log`. Fails the bench unless it
 // exits 0.
 void Shell(const std::string& command, const std::string& log) {
@@ -224,7 +210,7 @@ class PgCluster {
       : dir_((work / "pg").string()),
         log_((work / "pg_cluster.log").string()),
         script_(absl::GetFlag(FLAGS_pg_cluster_script)),
-        port_(FreePort()) {
+        port_(FreeLoopbackPort()) {
     const absl::Time start = absl::Now();
     stop_cluster_at_exit = [dir = dir_, script = script_, log = log_] {
       std::system(
@@ -386,27 +372,6 @@ class CpuMeter {
 
 // ---------------------------------------------------------------------------
 // The organisation and the meetings.
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  out->set_seconds(absl::ToUnixSeconds(t));
-  out->set_nanos(0);
-}
-
-ParticipantsByName CreateOrg(const std::string& address, int count) {
-  auto stub = pv1::ParticipantService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  ParticipantsByName people;
-  for (int i = 0; i < count; ++i) {
-    pv1::CreateParticipantRequest request = RepRequest(i, absl::Hours(40));
-    grpc::ClientContext context;
-    context.set_deadline(Deadline());
-    pv1::Participant created;
-    Check("CreateParticipant",
-          stub->CreateParticipant(&context, request, &created));
-    people[created.name()] = created;
-  }
-  return people;
-}
 
 sv1::Meeting MeetingFor(const std::vector<std::string>& people,
                         absl::Time start, absl::Duration length,

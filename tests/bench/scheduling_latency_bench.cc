@@ -64,10 +64,6 @@ bool IsBusySlot(int slot) {
          slot == kSingleSlots[1];
 }
 
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  out->set_seconds(absl::ToUnixSeconds(t));
-}
-
 sv1::Meeting MeetingFor(const std::vector<std::string>& people,
                         absl::Time start, const std::string& title) {
   sv1::Meeting m;

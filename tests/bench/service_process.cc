@@ -1,8 +1,11 @@
 #include "tests/bench/service_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +16,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "tests/bench/bench_checks.h"
 
 extern char** environ;
 
@@ -99,6 +103,21 @@ ServiceProcess::~ServiceProcess() {
 
 std::string ServiceProcess::address() const {
   return absl::StrCat("127.0.0.1:", grpc_port_);
+}
+
+int FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  if (fd < 0 ||
+      bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    Fail("no free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace salesmeet::bench

@@ -13,6 +13,10 @@
 
 namespace salesmeet::bench {
 
+// A port on 127.0.0.1 that was free a moment ago, for a server that cannot
+// be started on port 0 (Redis, PostgreSQL).
+int FreeLoopbackPort();
+
 class ServiceProcess {
  public:
   // Runs `binary` with `args` plus --port=0 --metrics_port=-1
