@@ -321,6 +321,16 @@ absl::Status PgConnection::ExecScript(absl::string_view sql) {
   return absl::OkStatus();
 }
 
+absl::Status LockUntilCommit(PgConnection& db, absl::string_view key,
+                             PgLockMode mode) {
+  return db
+      .Exec(mode == PgLockMode::kShared
+                ? "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))"
+                : "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            PgParams().Add(key))
+      .status();
+}
+
 // --- PgDatabase -------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::Open(

@@ -129,6 +129,14 @@ class PgConnection {
   absl::flat_hash_map<std::string, std::string> prepared_;  // sql -> name
 };
 
+// Takes a transaction-scoped advisory lock on `key`, held until the
+// transaction ends: exclusive, or shared with other shared holders. Keys are
+// hashed to 64 bits; a collision only makes two unrelated writers take
+// turns.
+enum class PgLockMode { kExclusive, kShared };
+absl::Status LockUntilCommit(PgConnection& db, absl::string_view key,
+                             PgLockMode mode = PgLockMode::kExclusive);
+
 // A step in a schema's history; versions start at 1 and increase by one.
 struct PgMigration {
   int version;

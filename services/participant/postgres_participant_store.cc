@@ -232,10 +232,7 @@ absl::Status PostgresParticipantStore::Write(TransactionBody body) {
   const std::string lock =
       absl::StrCat(db_->options().connect.schema, ".directory-writer");
   return db_->Transact(PgDatabase::Mode::kWrite, [&](PgConnection& db) {
-    RETURN_IF_ERROR(
-        db.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                PgParams().Add(lock))
-            .status());
+    RETURN_IF_ERROR(LockUntilCommit(db, lock));
     PostgresParticipantTransaction tx(db);
     return body(tx);
   });

@@ -52,6 +52,15 @@ def on_postgresql(cls):
     cls.scheduling_db = cls.cluster.create_database()
 
 
+def start_replicated(cls):
+    """PostgreSQL, the participant server and REPLICAS scheduling replicas
+    for the class: cls.replicas, cls.server the first (cls.stub its stub)."""
+    on_postgresql(cls)
+    cls.start_participant()
+    cls.start_scheduling()
+    cls.replicas = [cls.server] + cls.start_scheduling_replicas(REPLICAS - 1)
+
+
 class ReplicaBookingTest(concurrency.ConcurrentBookingTest):
     """The whole concurrent-booking suite (parallel overlapping singles and
     series, one request_id from every client, one meeting id claimed by
@@ -63,10 +72,7 @@ class ReplicaBookingTest(concurrency.ConcurrentBookingTest):
 
     @classmethod
     def setUpServices(cls):
-        on_postgresql(cls)
-        cls.start_participant()
-        cls.start_scheduling()
-        cls.replicas = [cls.server] + cls.start_scheduling_replicas(REPLICAS - 1)
+        start_replicated(cls)
         cls.seed()
 
     def client_channel(self, i):
@@ -140,10 +146,7 @@ class ReplicaFailureTest(SchedulingTestCase):
 
     @classmethod
     def setUpServices(cls):
-        on_postgresql(cls)
-        cls.start_participant()
-        cls.start_scheduling()
-        cls.replicas = [cls.server] + cls.start_scheduling_replicas(REPLICAS - 1)
+        start_replicated(cls)
         cls.monday = monday_utc(2)
 
     def setUp(self):
@@ -248,10 +251,7 @@ class ReplicaFeedTest(SchedulingTestCase):
 
     @classmethod
     def setUpServices(cls):
-        on_postgresql(cls)
-        cls.start_participant()
-        cls.start_scheduling()
-        cls.replicas = [cls.server] + cls.start_scheduling_replicas(REPLICAS - 1)
+        start_replicated(cls)
         cls.monday = monday_utc(2)
         cls.replica_stubs = [
             scheduling_service_pb2_grpc.SchedulingServiceStub(r.channel())

@@ -99,10 +99,7 @@ class PostgresMeetingTransaction : public MeetingTransaction {
     // second sees the first's etag), and of two creating one id the second
     // finds it taken.
     if (writing_) {
-      RETURN_IF_ERROR(
-          db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                   PgParams().Add(LockName(schema_, "meeting", id)))
-              .status());
+      RETURN_IF_ERROR(LockUntilCommit(db_, LockName(schema_, "meeting", id)));
     }
     ASSIGN_OR_RETURN(PgResult rows,
                      db_.Exec("SELECT data FROM meetings WHERE id = $1",
@@ -259,9 +256,7 @@ class PostgresMeetingTransaction : public MeetingTransaction {
     // for the first to commit, then replays its answer.
     if (writing_) {
       RETURN_IF_ERROR(
-          db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                   PgParams().Add(LockName(schema_, "request", request_key)))
-              .status());
+          LockUntilCommit(db_, LockName(schema_, "request", request_key)));
     }
     ASSIGN_OR_RETURN(PgResult rows,
                      db_.Exec("SELECT fingerprint, response FROM "
@@ -323,11 +318,8 @@ class PostgresMeetingTransaction : public MeetingTransaction {
     // Writers judge under the policy they read: a shared lock keeps it from
     // changing until they commit (PutPolicy takes it exclusively).
     if (writing_) {
-      RETURN_IF_ERROR(
-          db_.Exec("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, "
-                   "0))",
-                   PgParams().Add(LockName(schema_, "policy", "")))
-              .status());
+      RETURN_IF_ERROR(LockUntilCommit(db_, LockName(schema_, "policy", ""),
+                                      PgLockMode::kShared));
     }
     ASSIGN_OR_RETURN(PgResult rows,
                      db_.Exec("SELECT data FROM policy WHERE id = 1"));
@@ -335,10 +327,7 @@ class PostgresMeetingTransaction : public MeetingTransaction {
   }
 
   absl::Status PutPolicy(const v1::SchedulingPolicy& policy) override {
-    RETURN_IF_ERROR(
-        db_.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                 PgParams().Add(LockName(schema_, "policy", "")))
-            .status());
+    RETURN_IF_ERROR(LockUntilCommit(db_, LockName(schema_, "policy", "")));
     return db_
         .Exec(R"sql(
         INSERT INTO policy (id, data) VALUES (1, $1)
