@@ -177,7 +177,9 @@ TEST_P(ParticipantStoreContractTest,
   std::atomic<bool> done{false};
   std::thread reader([&] {
     while (!done) {
-      const size_t seen = ListIds(ParticipantQuery{.limit = 1000}).size();
+      ParticipantQuery everyone;
+      everyone.limit = 1000;
+      const size_t seen = ListIds(everyone).size();
       EXPECT_EQ(seen % 2, 0u) << "half a write is visible";
     }
   });
@@ -200,8 +202,9 @@ TEST_P(ParticipantStoreContractTest,
   for (std::thread& t : writers) t.join();
   done = true;
   reader.join();
-  EXPECT_EQ(ListIds(ParticipantQuery{.limit = 1000}).size(),
-            size_t{2 * kWriters * kPairs});
+  ParticipantQuery everyone;
+  everyone.limit = 1000;
+  EXPECT_EQ(ListIds(everyone).size(), size_t{2 * kWriters * kPairs});
 }
 
 }  // namespace
