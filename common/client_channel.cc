@@ -1,9 +1,13 @@
 #include "common/client_channel.h"
 
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/tls_credentials_options.h>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/security/tls_credentials.h"
 
 namespace salesmeet {
 
@@ -28,8 +32,18 @@ std::shared_ptr<grpc::Channel> CreatePeerChannel(
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                   args);
+  // Flags naming unusable certificate files stop the server at start-up
+  // (ServerRunner::Run); until then such a channel fails closed, never
+  // falling back to plaintext.
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      PeerCredentialsFromFlags();
+  return grpc::CreateCustomChannel(
+      target,
+      credentials.ok()
+          ? *credentials
+          : grpc::experimental::TlsCredentials(
+                grpc::experimental::TlsChannelCredentialsOptions()),
+      args);
 }
 
 // Reads the incoming call behind a scope, which only common/'s gRPC runtime

@@ -255,4 +255,8 @@ bool GetResourceInfo(const absl::Status& status,
   return ReadPayload(status, out);
 }
 
+bool GetRetryInfo(const absl::Status& status, google::rpc::RetryInfo* out) {
+  return ReadPayload(status, out);
+}
+
 }  // namespace salesmeet

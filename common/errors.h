@@ -132,6 +132,7 @@ bool GetPreconditionFailure(const absl::Status& status,
 bool GetErrorInfo(const absl::Status& status, google::rpc::ErrorInfo* out);
 bool GetResourceInfo(const absl::Status& status,
                      google::rpc::ResourceInfo* out);
+bool GetRetryInfo(const absl::Status& status, google::rpc::RetryInfo* out);
 
 }  // namespace salesmeet
 

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "common/drain_gate.h"
 #include "common/request_limits.h"
+#include "common/security/call_access.h"
 #include "google/rpc/status.pb.h"
 
 namespace salesmeet {
@@ -35,29 +36,34 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
   return grpc::Status::OK;
 }
 
-// Serves a unary call: refuses it UNAVAILABLE once the server drains
-// (drain_gate.h), refuses a request past the limits every request meets
-// (request_limits.h) before any work, then runs `work` (returning
+// What every call meets before its work: UNAVAILABLE once the server
+// drains (drain_gate.h), the access decision (security/call_access.h), and
+// the limits every request meets (request_limits.h).
+template <typename Request>
+absl::Status Admit(const grpc::ServerContextBase* context,
+                   const Request& request) {
+  if (DrainGate::Process().refusing()) return DrainGate::Refusal();
+  if (absl::Status access = AdmitCall(context); !access.ok()) return access;
+  return CheckRequestLimits(request);
+}
+
+// Serves a unary call: Admit, then runs `work` (returning
 // absl::StatusOr<T>) and finishes like Respond.
 template <typename Request, typename T, typename Work>
-grpc::Status Serve(const Request& request, T* response, Work&& work) {
-  if (DrainGate::Process().refusing()) {
-    return ToGrpcStatus(DrainGate::Refusal());
-  }
-  if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
-    return ToGrpcStatus(limits);
+grpc::Status Serve(const grpc::ServerContextBase* context,
+                   const Request& request, T* response, Work&& work) {
+  if (absl::Status admitted = Admit(context, request); !admitted.ok()) {
+    return ToGrpcStatus(admitted);
   }
   return Respond<T>(std::forward<Work>(work)(), response);
 }
 
 // The same for a call whose work returns only an absl::Status.
 template <typename Request, typename Work>
-grpc::Status Serve(const Request& request, Work&& work) {
-  if (DrainGate::Process().refusing()) {
-    return ToGrpcStatus(DrainGate::Refusal());
-  }
-  if (absl::Status limits = CheckRequestLimits(request); !limits.ok()) {
-    return ToGrpcStatus(limits);
+grpc::Status Serve(const grpc::ServerContextBase* context,
+                   const Request& request, Work&& work) {
+  if (absl::Status admitted = Admit(context, request); !admitted.ok()) {
+    return ToGrpcStatus(admitted);
   }
   return ToGrpcStatus(std::forward<Work>(work)());
 }

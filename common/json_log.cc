@@ -16,6 +16,14 @@ LogField::LogField(absl::string_view k, int64_t v)
 LogField::LogField(absl::string_view k, double v)
     : key(k), text(absl::StrFormat("%.3f", v)), is_number(true) {}
 
+LogField::LogField(absl::string_view k, const std::vector<std::string>& list)
+    : key(k), text("["), is_number(true) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    absl::StrAppend(&text, i == 0 ? "\"" : ",\"", JsonEscape(list[i]), "\"");
+  }
+  text += "]";
+}
+
 std::string JsonEscape(absl::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);

@@ -24,10 +24,12 @@ struct LogField {
   LogField(absl::string_view k, int64_t v);
   LogField(absl::string_view k, int v) : LogField(k, int64_t{v}) {}
   LogField(absl::string_view k, double v);
+  // A JSON array of strings.
+  LogField(absl::string_view k, const std::vector<std::string>& list);
 
   std::string key;
   std::string text;
-  bool is_number;
+  bool is_number;  // Written as is (numbers, arrays), not as a string.
 };
 
 enum class LogLevel { kInfo, kWarning, kError };

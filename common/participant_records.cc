@@ -20,4 +20,9 @@ absl::Status ParticipantServiceDown(absl::string_view target,
                    "); retry later"));
 }
 
+void KeepReferencesOnly(participant::v1::Participant& participant) {
+  participant.clear_display_name();
+  participant.clear_email();
+}
+
 }  // namespace salesmeet

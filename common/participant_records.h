@@ -19,6 +19,11 @@ namespace salesmeet {
 using ParticipantsByName =
     absl::flat_hash_map<std::string, participant::v1::Participant>;
 
+// Drops what identifies the person (name, email) from a record another
+// service keeps: personal data stays in the participant service, and
+// neither scheduling nor analytics needs it.
+void KeepReferencesOnly(participant::v1::Participant& participant);
+
 // UNAVAILABLE with reason PARTICIPANT_SERVICE_UNAVAILABLE: the participant
 // service could not be asked, so the caller may retry later.
 absl::Status ParticipantServiceUnavailable(absl::string_view why);

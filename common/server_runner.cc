@@ -23,9 +23,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/clock.h"
 #include "common/drain_gate.h"
 #include "common/json_log.h"
 #include "common/rpc_observer.h"
+#include "common/security/access_guard.h"
+#include "common/security/access_interceptor.h"
+#include "common/security/call_access.h"
+#include "common/security/tls_credentials.h"
 #include "grpc/health/v1/health.pb.h"
 
 ABSL_FLAG(std::optional<int>, port, std::nullopt,
@@ -155,6 +160,34 @@ absl::Status ServerRunner::Run() {
     metrics_port = ports.empty() ? options_.metrics_port : ports.front();
   }
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(ServerTlsFilesFromFlags());
+  if (!credentials.ok()) return credentials.status();
+  if (absl::Status peers = PeerCredentialsFromFlags().status(); !peers.ok()) {
+    return peers;
+  }
+  // Never destroyed: calls the drain leaves running still use it as the
+  // process exits.
+  AccessGuard* guard = nullptr;
+  const AccessSettings access = AccessSettingsFromFlags();
+  if (!access.policy_path.empty()) {
+    absl::StatusOr<Clock> clock = ClockFromFlags();
+    if (!clock.ok()) return clock.status();
+    absl::StatusOr<std::unique_ptr<AccessGuard>> created =
+        AccessGuard::Create(access, *clock, *registry_);
+    if (!created.ok()) return created.status();
+    guard = created->release();
+    EnforceCallAccess();
+  }
+  if (ServerTlsFilesFromFlags().cert.empty() || guard == nullptr) {
+    LogJson(LogLevel::kWarning,
+            "development mode: anyone who can reach the port can call "
+            "anything",
+            {{"service", options_.service_name},
+             {"tls", ServerTlsFilesFromFlags().cert.empty() ? "off" : "on"},
+             {"access_policy", guard == nullptr ? "off" : "on"}});
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   // gRPC's built-in health service carries no protobuf descriptors, so
   // reflection could list it but not describe it, and grpcurl could not call
@@ -165,8 +198,8 @@ absl::Status ServerRunner::Run() {
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(
-      absl::StrCat(options_.bind_host, ":", options_.grpc_port),
-      grpc::InsecureServerCredentials(), &grpc_port);
+      absl::StrCat(options_.bind_host, ":", options_.grpc_port), *credentials,
+      &grpc_port);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   // Without this a round_robin client keeps its first connections forever
   // and never uses replicas added later. Calls in flight (change-feed
@@ -184,6 +217,8 @@ absl::Status ServerRunner::Run() {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  // The access check comes first so the observer records its refusals.
+  interceptors.push_back(std::make_unique<AccessInterceptorFactory>(guard));
   interceptors.push_back(
       std::make_unique<RpcObserverFactory>(*registry_, options_.access_log));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

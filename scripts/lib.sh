@@ -25,6 +25,7 @@ REQUIRED_PACKAGES=(
   prometheus-cpp-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql-15 tzdata golang-github-gogo-googleapis-dev grpc-proto
   python3-grpcio python3-protobuf
+  libjwt-dev openssl python3-jwt python3-cryptography
   prometheus python3-yaml
 )
 

@@ -78,10 +78,10 @@ absl::Status CheckEmailFree(ParticipantTransaction& tx,
   std::optional<std::string> holder;
   ASSIGN_OR_RETURN(holder, tx.FindParticipantByEmail(p.email()));
   if (holder.has_value() && ParticipantName(*holder) != p.name()) {
-    return ResourceExistsError(
-        "salesmeet.participant.v1.Participant", ParticipantName(*holder),
-        absl::StrCat("participant.email is already used by ",
-                     ParticipantName(*holder)));
+    // Who holds it stays unsaid: that would tell callers without the
+    // "pii" permission whose address it is.
+    return ResourceExistsError("salesmeet.participant.v1.Participant", "",
+                               "participant.email is already in use");
   }
   return absl::OkStatus();
 }

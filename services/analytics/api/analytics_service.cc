@@ -40,7 +40,7 @@ grpc::Status AnalyticsServiceImpl::ServeReport(grpc::ServerContext* context,
                                                Report* response,
                                                bool needs_people, Check check,
                                                Build build) {
-  return Serve(request, response, [&]() -> absl::StatusOr<Report> {
+  return Serve(context, request, response, [&]() -> absl::StatusOr<Report> {
     auto query = check(request, clock_());
     if (!query.ok()) return query.status();
     return Compute<Report>(
@@ -88,10 +88,12 @@ grpc::Status AnalyticsServiceImpl::GetTopPerformers(
 }
 
 grpc::Status AnalyticsServiceImpl::GetFeedStatus(
-    grpc::ServerContext*, const av1::GetFeedStatusRequest*,
+    grpc::ServerContext* context, const av1::GetFeedStatusRequest* request,
     av1::FeedStatus* response) {
-  *response = projection_.FeedStatus();
-  return grpc::Status::OK;
+  return Serve(context, *request, response,
+               [&]() -> absl::StatusOr<av1::FeedStatus> {
+                 return projection_.FeedStatus();
+               });
 }
 
 }  // namespace salesmeet::analytics

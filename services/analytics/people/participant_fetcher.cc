@@ -28,6 +28,7 @@ PeopleFetcher ListParticipantsFetcher(const std::string& target,
           stub->ListParticipants(context.get(), request, &page);
       if (!status.ok()) return ParticipantServiceDown(target, status);
       for (pv1::Participant& p : *page.mutable_participants()) {
+        KeepReferencesOnly(p);
         std::string name = p.name();
         everyone.insert_or_assign(std::move(name), std::move(p));
       }

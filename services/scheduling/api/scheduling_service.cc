@@ -10,90 +10,93 @@ namespace salesmeet::scheduling {
 grpc::Status SchedulingServiceImpl::CreateMeeting(
     grpc::ServerContext* context, const v1::CreateMeetingRequest* request,
     v1::CreateMeetingResponse* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return booker_.Create(*request, ScopeOf(context)); });
 }
 
 grpc::Status SchedulingServiceImpl::GetMeeting(
-    grpc::ServerContext*, const v1::GetMeetingRequest* request,
+    grpc::ServerContext* context, const v1::GetMeetingRequest* request,
     v1::Meeting* response) {
-  return Serve(*request, response, [&] { return reader_.Get(*request); });
+  return Serve(context, *request, response,
+               [&] { return reader_.Get(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::ListMeetings(
-    grpc::ServerContext*, const v1::ListMeetingsRequest* request,
+    grpc::ServerContext* context, const v1::ListMeetingsRequest* request,
     v1::ListMeetingsResponse* response) {
-  return Serve(*request, response, [&] { return reader_.List(*request); });
+  return Serve(context, *request, response,
+               [&] { return reader_.List(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::UpdateMeeting(
     grpc::ServerContext* context, const v1::UpdateMeetingRequest* request,
     v1::UpdateMeetingResponse* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return booker_.Update(*request, ScopeOf(context)); });
 }
 
 grpc::Status SchedulingServiceImpl::CancelMeeting(
-    grpc::ServerContext*, const v1::CancelMeetingRequest* request,
+    grpc::ServerContext* context, const v1::CancelMeetingRequest* request,
     v1::Meeting* response) {
-  return Serve(*request, response, [&] { return lifecycle_.Cancel(*request); });
+  return Serve(context, *request, response,
+               [&] { return lifecycle_.Cancel(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::CompleteMeeting(
-    grpc::ServerContext*, const v1::CompleteMeetingRequest* request,
+    grpc::ServerContext* context, const v1::CompleteMeetingRequest* request,
     v1::Meeting* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return lifecycle_.Complete(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::RespondToMeeting(
-    grpc::ServerContext*, const v1::RespondToMeetingRequest* request,
+    grpc::ServerContext* context, const v1::RespondToMeetingRequest* request,
     v1::Meeting* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return lifecycle_.Respond(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::ListOccurrences(
-    grpc::ServerContext*, const v1::ListOccurrencesRequest* request,
+    grpc::ServerContext* context, const v1::ListOccurrencesRequest* request,
     v1::ListOccurrencesResponse* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return reader_.ListOccurrences(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::MoveOccurrence(
     grpc::ServerContext* context, const v1::MoveOccurrenceRequest* request,
     v1::MoveOccurrenceResponse* response) {
-  return Serve(*request, response, [&] {
+  return Serve(context, *request, response, [&] {
     return booker_.MoveOccurrence(*request, ScopeOf(context));
   });
 }
 
 grpc::Status SchedulingServiceImpl::CancelOccurrence(
-    grpc::ServerContext*, const v1::CancelOccurrenceRequest* request,
+    grpc::ServerContext* context, const v1::CancelOccurrenceRequest* request,
     v1::Meeting* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return lifecycle_.CancelOccurrence(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::RestoreOccurrence(
     grpc::ServerContext* context, const v1::RestoreOccurrenceRequest* request,
     v1::RestoreOccurrenceResponse* response) {
-  return Serve(*request, response, [&] {
+  return Serve(context, *request, response, [&] {
     return booker_.RestoreOccurrence(*request, ScopeOf(context));
   });
 }
 
 grpc::Status SchedulingServiceImpl::TruncateSeries(
-    grpc::ServerContext*, const v1::TruncateSeriesRequest* request,
+    grpc::ServerContext* context, const v1::TruncateSeriesRequest* request,
     v1::Meeting* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return lifecycle_.TruncateSeries(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::GetCalendar(
     grpc::ServerContext* context, const v1::GetCalendarRequest* request,
     v1::GetCalendarResponse* response) {
-  return Serve(*request, response, [&] {
+  return Serve(context, *request, response, [&] {
     return calendar_reader_.GetCalendar(*request, ScopeOf(context));
   });
 }
@@ -101,7 +104,7 @@ grpc::Status SchedulingServiceImpl::GetCalendar(
 grpc::Status SchedulingServiceImpl::QueryFreeBusy(
     grpc::ServerContext* context, const v1::QueryFreeBusyRequest* request,
     v1::QueryFreeBusyResponse* response) {
-  return Serve(*request, response, [&] {
+  return Serve(context, *request, response, [&] {
     return calendar_reader_.QueryFreeBusy(*request, ScopeOf(context));
   });
 }
@@ -109,21 +112,22 @@ grpc::Status SchedulingServiceImpl::QueryFreeBusy(
 grpc::Status SchedulingServiceImpl::FindMeetingSlots(
     grpc::ServerContext* context, const v1::FindMeetingSlotsRequest* request,
     v1::FindMeetingSlotsResponse* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return slot_searcher_.Find(*request, ScopeOf(context)); });
 }
 
 grpc::Status SchedulingServiceImpl::GetSchedulingPolicy(
-    grpc::ServerContext*, const v1::GetSchedulingPolicyRequest* request,
+    grpc::ServerContext* context, const v1::GetSchedulingPolicyRequest* request,
     v1::SchedulingPolicy* response) {
-  return Serve(*request, response, [&] { return policy_.Get(*request); });
+  return Serve(context, *request, response,
+               [&] { return policy_.Get(*request); });
 }
 
 grpc::Status SchedulingServiceImpl::UpdateSchedulingPolicy(
     grpc::ServerContext* context,
     const v1::UpdateSchedulingPolicyRequest* request,
     v1::SchedulingPolicy* response) {
-  return Serve(*request, response,
+  return Serve(context, *request, response,
                [&] { return policy_.Update(*request, ScopeOf(context)); });
 }
 
@@ -131,11 +135,8 @@ grpc::Status SchedulingServiceImpl::WatchMeetingChanges(
     grpc::ServerContext* context, const v1::WatchMeetingChangesRequest* request,
     grpc::ServerWriter<v1::WatchMeetingChangesResponse>* writer) {
   // Streams open before the drain are ended by the drain hook.
-  if (DrainGate::Process().refusing()) {
-    return ToGrpcStatus(DrainGate::Refusal());
-  }
-  if (absl::Status limits = CheckRequestLimits(*request); !limits.ok()) {
-    return ToGrpcStatus(limits);
+  if (absl::Status admitted = Admit(context, *request); !admitted.ok()) {
+    return ToGrpcStatus(admitted);
   }
   WatchOptions options;
   options.after_sequence = request->after_sequence();

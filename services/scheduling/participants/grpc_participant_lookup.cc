@@ -41,6 +41,7 @@ absl::StatusOr<ParticipantsByName> GrpcParticipantLookup::Lookup(
     // NOT_FOUND and INVALID_ARGUMENT keep their details for the caller.
     if (!status.ok()) return FromGrpcStatus(status);
     for (pv1::Participant& p : *response.mutable_participants()) {
+      KeepReferencesOnly(p);
       std::string name = p.name();
       found.emplace(std::move(name), std::move(p));
     }

@@ -1,0 +1,57 @@
+#ifndef SALESMEET_COMMON_SECURITY_JWT_VERIFIER_H_
+#define SALESMEET_COMMON_SECURITY_JWT_VERIFIER_H_
+
+// Checks bearer tokens (JWT, RS256 or ES256) with Debian's libjwt: the
+// signature against configured public keys, then issuer, audience, expiry
+// and not-before with a small clock skew. libjwt checks signatures only, so
+// the claims are checked here.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace salesmeet {
+
+// Tokens longer than this are refused before they are parsed.
+inline constexpr size_t kMaxTokenBytes = 8192;
+
+struct JwtSettings {
+  // PEM "BEGIN PUBLIC KEY" blocks; a token signed by any of them verifies,
+  // so keys can be rotated by adding the new one first.
+  std::vector<std::string> public_keys;
+  std::string issuer;    // Required "iss".
+  std::string audience;  // Must be "aud", or one of its entries.
+  absl::Duration clock_skew = absl::Seconds(60);
+};
+
+struct TokenClaims {
+  std::string subject;              // "sub"
+  std::vector<std::string> groups;  // "groups", when present.
+  absl::Time expiry;                // "exp"
+};
+
+class JwtVerifier {
+ public:
+  explicit JwtVerifier(JwtSettings settings);
+
+  // UNAUTHENTICATED with ErrorInfo reason INVALID_TOKEN for anything wrong
+  // with the token (the message never says what, so a forger learns
+  // nothing), or TOKEN_EXPIRED / TOKEN_NOT_YET_VALID for a genuine token
+  // outside its lifetime.
+  absl::StatusOr<TokenClaims> Verify(absl::string_view token,
+                                     absl::Time now) const;
+
+ private:
+  JwtSettings settings_;
+};
+
+// Reads PEM public keys from files; a file may hold several keys.
+absl::StatusOr<std::vector<std::string>> ReadPublicKeys(
+    const std::vector<std::string>& paths);
+
+}  // namespace salesmeet
+
+#endif  // SALESMEET_COMMON_SECURITY_JWT_VERIFIER_H_
