@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -75,6 +76,32 @@ absl::StatusOr<TokenClaims> JwtVerifier::Verify(absl::string_view token,
     return InvalidToken();
   }
   const std::string text(token);
+  std::optional<TokenClaims> remembered;
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = verified_.find(text); it != verified_.end()) {
+      remembered = it->second;
+    }
+  }
+  if (!remembered.has_value()) {
+    absl::StatusOr<TokenClaims> checked = CheckSignedClaims(text);
+    if (!checked.ok()) return checked.status();
+    remembered = *std::move(checked);
+    absl::MutexLock lock(&mu_);
+    if (verified_.size() >= kRememberedTokens) verified_.clear();
+    verified_.emplace(text, *remembered);
+  }
+  if (now >= remembered->expiry + settings_.clock_skew) {
+    return Unauthenticated("TOKEN_EXPIRED", "token expired");
+  }
+  if (now + settings_.clock_skew < remembered->not_before) {
+    return Unauthenticated("TOKEN_NOT_YET_VALID", "token not yet valid");
+  }
+  return *std::move(remembered);
+}
+
+absl::StatusOr<TokenClaims> JwtVerifier::CheckSignedClaims(
+    const std::string& text) const {
   JwtPtr jwt;
   for (const std::string& key : settings_.public_keys) {
     jwt_t* decoded = nullptr;
@@ -106,14 +133,8 @@ absl::StatusOr<TokenClaims> JwtVerifier::Verify(absl::string_view token,
   TokenClaims claims;
   claims.subject = subject;
   if (!TimeClaim(jwt.get(), "exp", &claims.expiry)) return InvalidToken();
-  if (now >= claims.expiry + settings_.clock_skew) {
-    return Unauthenticated("TOKEN_EXPIRED", "token expired");
-  }
   absl::Time not_before;
-  if (TimeClaim(jwt.get(), "nbf", &not_before) &&
-      now + settings_.clock_skew < not_before) {
-    return Unauthenticated("TOKEN_NOT_YET_VALID", "token not yet valid");
-  }
+  if (TimeClaim(jwt.get(), "nbf", &not_before)) claims.not_before = not_before;
   for (std::string& group : StringsOf(jwt.get(), "groups")) {
     if (!group.empty() && group.size() <= 256) {
       claims.groups.push_back(std::move(group));
