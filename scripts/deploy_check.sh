@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Checks what deploy/ holds, then runs it for real (issue 6; .ci/run calls
 # it after scripts/test.sh):
-#   1. yamllint; kubectl kustomize renders every overlay (production
-#      included) and component; every object validates against the
+#   1. yamllint; kubectl kustomize renders every overlay (production and
+#      tls included) and component; every object validates against the
 #      Kubernetes schema (npm package kubernetes-models, offline; the alerts
 #      component's PodMonitor and PrometheusRule against
-#      @kubernetes-models/prometheus-operator); probes, images and
-#      Dockerfile targets agree; docker-compose accepts compose.yaml and
-#      compose.postgresql.yaml.
+#      @kubernetes-models/prometheus-operator, cert-manager's Certificates
+#      and Issuers against @kubernetes-models/cert-manager); probes, images
+#      and Dockerfile targets agree; the tls component's copy of the access
+#      policy is deploy/security/access-policy.json; docker-compose accepts
+#      compose.yaml, compose.postgresql.yaml and compose.yaml with
+#      compose.tls.yaml.
 #   2. its own dockerd (data root, socket, pidfile of its own), the base
 #      image, the images; every SALESMEET_* variable and --flag argument is
 #      a flag of its binary; docker-compose up, wait for healthy, the
@@ -19,6 +22,8 @@
 #      across the replicas (booked through the second, read through the
 #      third, watched live on the first), a timed stop, down -v;
 #      dockerd stopped by its pid.
+#   (run_compose_tls_suite, written but not yet called from main: the same
+#   for compose.yaml with compose.tls.yaml, on a dev PKI made here.)
 # Settings:
 #   SALESMEET_BUILD_DIR       the build tree with the Python stubs (build/py)
 #   SALESMEET_CACHE_DIR       kept between runs: Docker's data root (image
@@ -38,6 +43,8 @@ KUBERNETES_MODELS=kubernetes-models@4.5.1
 # The alerts component's PodMonitor and PrometheusRule; this release shares
 # kubernetes-models 4's dependencies.
 PROMETHEUS_OPERATOR_MODELS=@kubernetes-models/prometheus-operator@4.4.4
+# The cert-manager components' Certificates and Issuers; the same.
+CERT_MANAGER_MODELS=@kubernetes-models/cert-manager@4.4.4
 # The tag deploy/docker/build_images.sh gives every image.
 IMAGE_TAG=dev
 SERVICES=(participant scheduling analytics)
@@ -49,11 +56,23 @@ PG_PROJECT=salesmeet-deploy-check-pg
 PG_SERVICES=(participant scheduling-1 scheduling-2 scheduling-3 analytics)
 # Their published gRPC ports, in that order.
 PG_SCHEDULING_ADDRESSES=127.0.0.1:50052,127.0.0.1:50152,127.0.0.1:50252
+# compose.yaml under mutual TLS (an override of it), under a project of its
+# own, with the dev PKI in $WORK/pki.
+TLS_COMPOSE_FILE="$REPO_ROOT/deploy/compose.tls.yaml"
+TLS_PROJECT=salesmeet-deploy-check-tls
+ACCESS_POLICY="$REPO_ROOT/deploy/security/access-policy.json"
+# The uid the service and seed images run as, who must read the dev PKI.
+IMAGE_UID=10001
 WORK=""
 
-# compose_sqlite ARGS / compose_pg ARGS: docker-compose on either file.
+# compose_sqlite ARGS / compose_pg ARGS / compose_tls ARGS: docker-compose on
+# each variant.
 compose_sqlite() { "$COMPOSE" -f "$COMPOSE_FILE" "$@"; }
 compose_pg() { "$COMPOSE" -p "$PG_PROJECT" -f "$PG_COMPOSE_FILE" "$@"; }
+compose_tls() {
+  SALESMEET_PKI_DIR="$WORK/pki" "$COMPOSE" -p "$TLS_PROJECT" -f "$COMPOSE_FILE" \
+    -f "$TLS_COMPOSE_FILE" "$@"
+}
 
 banner() {
   printf '\n%s\n' "########################################################################" >&2
@@ -64,10 +83,14 @@ banner() {
 # -- 1. the files --------------------------------------------------------------
 
 # Every overlay, and every component on top of the dev overlay, rendered to
-# $WORK/<name>.yaml. (The functions run under `timed`, where set -e is off,
-# hence the explicit returns.)
+# $WORK/<name>.yaml. A component is rendered in the dev overlay's namespace,
+# as an overlay of one's own would set it, so that what it adds lands there
+# and its references resolve. (The functions run under `timed`, where set -e
+# is off, hence the explicit returns.)
 render_kustomizations() {
-  local dir name
+  local dir name namespace
+  namespace=$(sed -n 's/^namespace: *//p' "$REPO_ROOT/deploy/k8s/overlays/dev/kustomization.yaml")
+  [[ -n "$namespace" ]] || return 1
   for dir in "$REPO_ROOT"/deploy/k8s/overlays/*/; do
     name="overlay-$(basename "$dir")"
     kubectl kustomize "$dir" >"$WORK/$name.yaml" || return 1
@@ -77,6 +100,7 @@ render_kustomizations() {
     name="component-$(basename "$dir")"
     mkdir -p "$WORK/$name"
     cat >"$WORK/$name/kustomization.yaml" <<YAML
+namespace: $namespace
 resources: [$(realpath --relative-to="$WORK/$name" "$REPO_ROOT/deploy/k8s/overlays/dev")]
 components: [$(realpath --relative-to="$WORK/$name" "$dir")]
 YAML
@@ -93,13 +117,18 @@ npm_has() {
 
 ensure_kubernetes_models() {
   local dir="$CACHE_DIR/npm"
-  # Both in one install: an install --no-save removes what an earlier one
+  # All in one install: an install --no-save removes what an earlier one
   # added.
-  if ! npm_has "$dir" "$KUBERNETES_MODELS" || ! npm_has "$dir" "$PROMETHEUS_OPERATOR_MODELS"; then
-    log "npm install $KUBERNETES_MODELS $PROMETHEUS_OPERATOR_MODELS into $dir"
+  local package absent=0
+  for package in "$KUBERNETES_MODELS" "$PROMETHEUS_OPERATOR_MODELS" "$CERT_MANAGER_MODELS"; do
+    npm_has "$dir" "$package" || absent=1
+  done
+  if ((absent)); then
+    log "npm install $KUBERNETES_MODELS $PROMETHEUS_OPERATOR_MODELS $CERT_MANAGER_MODELS into $dir"
     mkdir -p "$dir"
     npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error \
-      "$KUBERNETES_MODELS" "$PROMETHEUS_OPERATOR_MODELS" >/dev/null || return 1
+      "$KUBERNETES_MODELS" "$PROMETHEUS_OPERATOR_MODELS" "$CERT_MANAGER_MODELS" \
+      >/dev/null || return 1
   fi
 }
 
@@ -107,9 +136,14 @@ check_files() {
   log "yamllint deploy/"
   yamllint -s -c "$REPO_ROOT/deploy/.yamllint" "$REPO_ROOT/deploy" || return 1
   render_kustomizations || return 1
+  # compose.tls.yaml is an override: checked merged with compose.yaml (kept
+  # out of $WORK/*.yaml, the rendered manifests).
+  mkdir -p "$WORK/compose"
+  compose_tls config >"$WORK/compose/tls.yaml" || return 1
   "$PYTHON" "$REPO_ROOT/deploy/ci/check_manifests.py" \
     --dockerfile "$REPO_ROOT/deploy/docker/Dockerfile" --compose "$COMPOSE_FILE" \
-    --compose "$PG_COMPOSE_FILE" --json "$WORK/objects.json" "$WORK"/*.yaml || return 1
+    --compose "$PG_COMPOSE_FILE" --compose "$WORK/compose/tls.yaml" \
+    --access-policy "$ACCESS_POLICY" --json "$WORK/objects.json" "$WORK"/*.yaml || return 1
   ensure_kubernetes_models || return 1
   # The prometheus-operator's resources first; the rest go to k8s-objects.json.
   NODE_PATH="$CACHE_DIR/npm/node_modules" node \
@@ -120,6 +154,7 @@ check_files() {
   log "docker-compose config -q"
   compose_sqlite config -q || return 1
   compose_pg config -q || return 1
+  compose_tls config -q || return 1
   log "deploy/ files are consistent"
 }
 
@@ -176,6 +211,7 @@ clean_up() {
   if [[ -n "$DOCKERD_PID" ]]; then
     compose_sqlite down -v --remove-orphans >/dev/null 2>&1
     compose_pg down -v --remove-orphans >/dev/null 2>&1
+    compose_tls down -v --remove-orphans >/dev/null 2>&1
     stop_dockerd_pid "$DOCKERD_PID"
     wait "$DOCKERD_PID" 2>/dev/null
     log "stopped dockerd"
@@ -200,7 +236,7 @@ check_env_flags() {
   done
   "$PYTHON" "$REPO_ROOT/deploy/ci/check_manifests.py" "${args[@]}" \
     --dockerfile "$REPO_ROOT/deploy/docker/Dockerfile" --compose "$COMPOSE_FILE" \
-    --compose "$PG_COMPOSE_FILE" "$WORK"/*.yaml
+    --compose "$PG_COMPOSE_FILE" --compose "$WORK/compose/tls.yaml" "$WORK"/*.yaml
 }
 
 # wait_healthy START COMPOSE SERVICE...: waits until each SERVICE's container
@@ -303,6 +339,87 @@ run_compose_postgresql_suite() {
   compose_pg down -v --remove-orphans
 }
 
+# served_serial PKI: the serial of the certificate participant serves a new
+# connection on 127.0.0.1:50051 (mutual TLS, as the operator), e.g.
+# "serial=1A2B..."; empty when no handshake succeeds.
+served_serial() {
+  openssl s_client -connect 127.0.0.1:50051 -servername localhost -alpn h2 \
+    -CAfile "$1/ca.crt" -cert "$1/operator.crt" -key "$1/operator.key" \
+    -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial 2>/dev/null
+}
+
+# check_tls_rotation PKI: re-issues participant's certificate with a new key,
+# as cert-manager renews one, and waits for new connections to be served it
+# (--tls_refresh_interval is 10s), with the container neither restarted nor
+# unhealthy.
+check_tls_rotation() {
+  local pki=$1 id started want got="" tries state
+  id=$(compose_tls ps -q participant)
+  started=$("$DOCKER" inspect -f '{{.State.StartedAt}} {{.RestartCount}}' "$id") || return 1
+  "$BASH" "$REPO_ROOT/scripts/dev_pki.sh" reissue "$pki" participant --new-key >&2 || return 1
+  chown -R "$IMAGE_UID:$IMAGE_UID" "$pki" || return 1
+  want=$(openssl x509 -in "$pki/participant.crt" -noout -serial) || return 1
+  for ((tries = 0; tries < 60; tries++)); do
+    got=$(served_serial "$pki")
+    [[ "$got" == "$want" ]] && break
+    sleep 0.5
+  done
+  if [[ "$got" != "$want" ]]; then
+    log "participant still serves ${got:-nothing}, not the re-issued $want, after 30 s"
+    return 1
+  fi
+  state=$("$DOCKER" inspect -f '{{.State.StartedAt}} {{.RestartCount}}' "$id") || return 1
+  if [[ "$state" != "$started" ]]; then
+    log "participant restarted during the rotation ($started, now $state)"
+    return 1
+  fi
+  PYTHONPATH="$BUILD_DIR/py" "$PYTHON" - "$pki" <<'PY' || return 1
+import sys
+import grpc
+from grpc_std import health_pb2, health_pb2_grpc
+pki = sys.argv[1]
+def read(name):
+    with open(f"{pki}/{name}", "rb") as f:
+        return f.read()
+credentials = grpc.ssl_channel_credentials(read("ca.crt"), read("operator.key"),
+                                           read("operator.crt"))
+with grpc.secure_channel("127.0.0.1:50051", credentials) as channel:
+    reply = health_pb2_grpc.HealthStub(channel).Check(
+        health_pb2.HealthCheckRequest(), timeout=10)
+    sys.exit(0 if reply.status == health_pb2.HealthCheckResponse.SERVING else 1)
+PY
+  log "participant serves the re-issued certificate ($want) without a restart"
+}
+
+# compose.yaml with compose.tls.yaml: mutual TLS everywhere, bearer tokens
+# and the default access policy, on a dev PKI made here (scripts/dev_pki.sh)
+# and given to the images' uid. Up, healthy (the healthchecks speak mutual
+# TLS), the seed (operator.crt and the admin token), the smoke test over
+# mutual TLS with the admin token (which also checks that plaintext and a
+# certificate without a token are refused), a certificate rotation picked up
+# without a restart, a timed stop, down -v. Its ports are compose.yaml's, so
+# it runs after that suite is down. Not called from main yet (see there).
+run_compose_tls_suite() {
+  local start pki="$WORK/pki"
+  log "dev PKI in $pki"
+  "$BASH" "$REPO_ROOT/scripts/dev_pki.sh" "$pki" >&2 || return 1
+  # The keys and tokens are 0600; the containers run as uid 10001.
+  chown -R "$IMAGE_UID:$IMAGE_UID" "$pki" || return 1
+  start=$EPOCHREALTIME
+  log "docker-compose -f compose.yaml -f compose.tls.yaml up -d"
+  compose_tls up -d --no-build || return 1
+  wait_healthy "$start" compose_tls "${SERVICES[@]}" redis || return 1
+  wait_seed compose_tls || return 1
+  log "smoke test over mutual TLS, with the admin token"
+  PYTHONPATH="$BUILD_DIR/py" "$PYTHON" "$REPO_ROOT/tests/deploy/smoke.py" \
+    --participant=127.0.0.1:50051 --scheduling=127.0.0.1:50052 \
+    --analytics=127.0.0.1:50053 --ca="$pki/ca.crt" --cert="$pki/operator.crt" \
+    --key="$pki/operator.key" --token_file="$pki/tokens/admin.jwt" || return 1
+  check_tls_rotation "$pki" || return 1
+  stop_cleanly compose_tls "${SERVICES[@]}" || return 1
+  compose_tls down -v --remove-orphans
+}
+
 main() {
   REQUIRED_PACKAGES=("${DEPLOY_PACKAGES[@]}")
   ensure_packages
@@ -330,6 +447,9 @@ main() {
   timed compose run_compose_suite || die "the compose suite failed"
   timed compose-postgresql run_compose_postgresql_suite ||
     die "the PostgreSQL compose suite failed"
+  # Not yet run: enable once the images have the TLS-aware health probe and
+  # seed.
+  # timed compose-tls run_compose_tls_suite || die "the TLS compose suite failed"
   print_timings
   log "deploy check passed"
 }

@@ -21,6 +21,15 @@ SALESMEET_TESTING_NOW, lays it out around another day, for tests):
     PYTHONPATH=build/py /usr/bin/python3 scripts/seed_demo.py \\
         --participant=localhost:50051 --scheduling=localhost:50052
 
+Against services that want mutual TLS and a token (SALESMEET_SECURE=1
+scripts/up.sh), name the CA, a client certificate and its key, and a token
+that may write everything (scripts/dev_pki.sh makes them all):
+
+    PYTHONPATH=build/py /usr/bin/python3 scripts/seed_demo.py \\
+        --participant=localhost:50051 --scheduling=localhost:50052 \\
+        --ca=.data/pki/ca.crt --cert=.data/pki/operator.crt \\
+        --key=.data/pki/operator.key --token_file=.data/pki/tokens/admin.jwt
+
 Each section seeds only when its service holds no data yet, so a second run
 changes nothing. Ids are readable and chosen here (participants/maria-rossi,
 teams/emea-sales, meetings/emea-weekly-sales). Every create carries a
@@ -822,8 +831,41 @@ SECTIONS = [
 ]
 
 
-def connect(address, what, timeout):
-    channel = grpc.insecure_channel(address)
+def read_file(path, what):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as error:
+        sys.exit(f"demo seed: cannot read the {what} {path}: {error.strerror}")
+
+
+def channel_credentials(args):
+    """None (plaintext) without --ca; else TLS trusting --ca, with the client
+    certificate --cert/--key when given, and with --token_file's token sent
+    as "authorization: Bearer" on every call when given."""
+    if not args.ca:
+        return None
+    if bool(args.cert) != bool(args.key):
+        sys.exit("demo seed: --cert and --key go together")
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read_file(args.ca, "CA certificate"),
+        private_key=read_file(args.key, "client key") if args.key else None,
+        certificate_chain=(read_file(args.cert, "client certificate")
+                           if args.cert else None))
+    if args.token_file:
+        token = read_file(args.token_file, "token").decode("ascii").strip()
+        if not token:
+            sys.exit(f"demo seed: the token file {args.token_file} is empty")
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token))
+    return credentials
+
+
+def connect(address, what, timeout, credentials=None):
+    if credentials is None:
+        channel = grpc.insecure_channel(address)
+    else:
+        channel = grpc.secure_channel(address, credentials)
     try:
         grpc.channel_ready_future(channel).result(timeout=timeout)
     except grpc.FutureTimeoutError:
@@ -846,7 +888,21 @@ def main():
                              "RFC 3339 time instead of now (default: $"
                              f"{TESTING_NOW_ENV}, which pins the services' "
                              "clocks too)")
+    parser.add_argument("--ca", default="",
+                        help="speak TLS, trusting this CA certificate (PEM); "
+                             "without it the seed speaks plaintext")
+    parser.add_argument("--cert", default="",
+                        help="with --ca: the client certificate (PEM) for "
+                             "services that want mutual TLS")
+    parser.add_argument("--key", default="",
+                        help="with --cert: its private key (PEM)")
+    parser.add_argument("--token_file", default="",
+                        help="with --ca: a file holding a bearer token (JWT) "
+                             "sent as \"authorization: Bearer\" on every call")
     args = parser.parse_args()
+    if (args.cert or args.key or args.token_file) and not args.ca:
+        parser.error("--cert, --key and --token_file need --ca")
+    credentials = channel_credentials(args)
     try:
         monday = monday_of(parse_now(args.now))
     except ValueError as error:
@@ -854,13 +910,15 @@ def main():
 
     with contextlib.ExitStack() as channels:
         participant_channel = channels.enter_context(
-            connect(args.participant, "participant", args.connect_timeout))
+            connect(args.participant, "participant", args.connect_timeout,
+                    credentials))
         clients = Clients(
             participants=ps_grpc.ParticipantServiceStub(participant_channel),
             meetings=None, monday=monday)
         if args.scheduling:
             scheduling_channel = channels.enter_context(
-                connect(args.scheduling, "scheduling", args.connect_timeout))
+                connect(args.scheduling, "scheduling", args.connect_timeout,
+                        credentials))
             clients = clients._replace(
                 meetings=ss_grpc.SchedulingServiceStub(scheduling_channel))
         outcomes = []

@@ -18,6 +18,18 @@
 #                            postgresql: a local PostgreSQL 15 cluster in
 #                            <data>/postgresql (scripts/pg_cluster.sh), every
 #                            service on it, scheduling as several replicas
+#   SALESMEET_SECURE         1: mutual TLS, bearer tokens and the access policy.
+#                            scripts/dev_pki.sh makes (or keeps, while valid) a
+#                            dev CA, a certificate per service, operator.crt
+#                            and tokens/{admin,scheduler,viewer,analyst}.jwt in
+#                            <data>/pki (token times follow
+#                            SALESMEET_TESTING_NOW when set); every service and
+#                            replica serves TLS only, wants a client
+#                            certificate, calls its peers with its own and
+#                            applies deploy/security/access-policy.json. The
+#                            health checks and the seed use operator.crt (the
+#                            seed with the admin token), and the printed
+#                            grpcurl commands carry a certificate and a token.
 # With SALESMEET_STORE=postgresql only:
 #   SALESMEET_PG_PORT        PostgreSQL's port (default: 5432, or the first
 #                            free one after it when 5432 is taken)
@@ -46,6 +58,8 @@ fi
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=scripts/pg_cluster.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pg_cluster.sh"
+# shellcheck source=scripts/up_examples.sh
+source "$(dirname "${BASH_SOURCE[0]}")/up_examples.sh"
 
 DATA_DIR="$(realpath -m "${SALESMEET_DATA_DIR:-$REPO_ROOT/.data}")"
 LOG_DIR="$DATA_DIR/logs"
@@ -55,6 +69,15 @@ read -r PARTICIPANT_PORT SCHEDULING_PORT ANALYTICS_PORT \
 read -r PARTICIPANT_METRICS SCHEDULING_METRICS ANALYTICS_METRICS \
   <<<"${SALESMEET_METRICS_PORTS:-9451 9452 9453}"
 STOP_TIMEOUT="${SALESMEET_STOP_TIMEOUT:-30}"
+SECURE="${SALESMEET_SECURE:-}"
+case "$SECURE" in
+  "" | 0) SECURE=0 ;;
+  1) ;;
+  *) die "SALESMEET_SECURE is $SECURE; it takes 1 (or 0, the default)" ;;
+esac
+# With SALESMEET_SECURE=1: the dev PKI (scripts/dev_pki.sh) and the policy.
+PKI_DIR="$DATA_DIR/pki"
+ACCESS_POLICY="$REPO_ROOT/deploy/security/access-policy.json"
 PARTICIPANT_ADDR="localhost:$PARTICIPANT_PORT"
 SCHEDULING_ADDR="localhost:$SCHEDULING_PORT"
 
@@ -103,7 +126,8 @@ OWN_SETTINGS=(SALESMEET_DATA_DIR SALESMEET_BUILD_DIR SALESMEET_REDIS_PORT
   SALESMEET_GRPC_PORTS SALESMEET_METRICS_PORTS SALESMEET_STOP_TIMEOUT
   SALESMEET_SKIP_BUILD SALESMEET_UP_RESTARTED SALESMEET_STORE
   SALESMEET_PG_PORT SALESMEET_SCHEDULING_REPLICAS
-  SALESMEET_REPLICA_GRPC_PORTS SALESMEET_REPLICA_METRICS_PORTS)
+  SALESMEET_REPLICA_GRPC_PORTS SALESMEET_REPLICA_METRICS_PORTS
+  SALESMEET_SECURE)
 
 # What this script started, in order: names and process ids; and the step
 # it is waiting for (a health wait, the seed), stopped first on a signal.
@@ -215,20 +239,54 @@ start_postgresql() {
   log "postgresql is up on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
 }
 
+# make_pki: with SALESMEET_SECURE=1, the dev CA, certificates and tokens in
+# PKI_DIR, kept while still valid. Tokens are issued at SALESMEET_TESTING_NOW
+# when it is set (dev_pki.sh reads it), so that services on that pinned
+# clock accept them.
+make_pki() {
+  SALESMEET_TESTING_NOW="${SALESMEET_TESTING_NOW:-}" \
+    "$BASH" "$REPO_ROOT/scripts/dev_pki.sh" "$PKI_DIR" ||
+    die "scripts/dev_pki.sh $PKI_DIR failed"
+}
+
+# security_flags NAME: with SALESMEET_SECURE=1, a service's TLS and access
+# flags: its own certificate (scheduling-2 has scheduling's), which is also
+# its identity when it calls a peer, the dev CA for its clients and peers,
+# the access policy and the tokens' public key.
+security_flags() {
+  ((SECURE)) || return 0
+  local cert=${1%-[0-9]*}
+  printf '%s\n' --tls_cert="$PKI_DIR/$cert.crt" --tls_key="$PKI_DIR/$cert.key" \
+    --tls_client_ca="$PKI_DIR/ca.crt" --peer_tls_ca="$PKI_DIR/ca.crt" \
+    --access_policy="$ACCESS_POLICY" --token_public_keys="$PKI_DIR/jwt-signing.pub"
+}
+
+# client_tls_args: what the health checks and the seed need to reach the
+# services with SALESMEET_SECURE=1 (the CA and the operator's certificate);
+# nothing otherwise.
+client_tls_args() {
+  ((SECURE)) || return 0
+  printf '%s\n' --ca="$PKI_DIR/ca.crt" --cert="$PKI_DIR/operator.crt" \
+    --key="$PKI_DIR/operator.key"
+}
+
 # start_service NAME PORT METRICS_PORT [FLAGS...]
 start_service() {
   local name=$1 port=$2 metrics_port=$3
   shift 3
+  local security=() tls=()
+  mapfile -t security < <(security_flags "$name")
+  mapfile -t tls < <(client_tls_args)
   # Our own SALESMEET_* settings are not service flags; keep them from being
   # read as such (services take SALESMEET_<FLAG> from the environment).
   local unset=() setting
   for setting in "${OWN_SETTINGS[@]}"; do unset+=(-u "$setting"); done
   setsid env "${unset[@]}" "$(binary_of "$name")" --port="$port" --metrics_port="$metrics_port" \
-    --bind_host=127.0.0.1 --db="$(db_url "$name")" "$@" \
+    --bind_host=127.0.0.1 --db="$(db_url "$name")" "$@" "${security[@]}" \
     >>"$LOG_DIR/$name.log" 2>&1 &
   local pid=$!
   started "$name" "$pid"
-  if ! as_step wait_healthy "$name" "localhost:$port" "$pid"; then
+  if ! as_step wait_healthy "$name" "localhost:$port" "$pid" "${tls[@]}"; then
     # The log's last lines usually say why (a taken port, a bad flag).
     tail -n 20 "$LOG_DIR/$name.log" >&2 || true
     die "$name did not become healthy; see $LOG_DIR/$name.log"
@@ -236,8 +294,11 @@ start_service() {
   log "$name is serving on localhost:$port (metrics on :$metrics_port)"
 }
 
-# wait_healthy NAME ADDRESS PID: waits up to 60 s for grpc.health.v1 to
-# answer SERVING; gives up early when the process exits.
+# wait_healthy NAME ADDRESS PID [--ca=CA --cert=CERT --key=KEY]: waits up
+# to 60 s for grpc.health.v1 to answer SERVING (over mutual TLS with the
+# files given: health checks need no token); gives up early when the
+# process exits.
+# shellcheck disable=SC2317  # run by as_step
 wait_healthy() {
   PYTHONPATH="$BUILD_DIR/py" "$PYTHON" - "$@" <<'PY'
 import sys, time
@@ -245,6 +306,22 @@ import grpc
 from grpc_std import health_pb2, health_pb2_grpc
 
 name, address, pid = sys.argv[1], sys.argv[2], sys.argv[3]
+files = dict(arg[2:].split("=", 1) for arg in sys.argv[4:])
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+credentials = None
+if files:
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read(files["ca"]), private_key=read(files["key"]),
+        certificate_chain=read(files["cert"]))
+
+def open_channel():
+    if credentials:
+        return grpc.secure_channel(address, credentials)
+    return grpc.insecure_channel(address)
 
 def running():
     try:
@@ -260,7 +337,7 @@ while time.monotonic() < deadline:
     # A new channel each time: one whose first connection was refused backs
     # off for up to 10 s, so a service that takes a while to listen (a
     # database to reach, migrations to run) would be seen late.
-    with grpc.insecure_channel(address) as channel:
+    with open_channel() as channel:
         health = health_pb2_grpc.HealthStub(channel)
         try:
             reply = health.Check(health_pb2.HealthCheckRequest(), timeout=1)
@@ -344,106 +421,6 @@ stop_everything() {
   ((${#postgresql[@]} == 0)) || stop_processes -INT "${postgresql[@]}"
 }
 
-# The examples below name the default ports; show the ones in use.
-with_our_ports() {
-  sed -e "s/localhost:50051/localhost:$PARTICIPANT_PORT/g" \
-    -e "s/localhost:50052/localhost:$SCHEDULING_PORT/g" \
-    -e "s/localhost:50053/localhost:$ANALYTICS_PORT/g"
-}
-
-print_try_it() {
-  local entry name port
-  cat <<'EOF'
-
-Try it with grpcurl (reflection is on, so no .proto files are needed):
-
-EOF
-  for entry in "${SERVICES[@]}"; do
-    read -r name port _ <<<"$entry"
-    if [[ -x "$(binary_of "$name")" ]]; then
-      echo "  grpcurl -plaintext localhost:$port list"
-    fi
-  done
-  cat <<'EOF'
-  grpcurl -plaintext localhost:50051 describe salesmeet.participant.v1.ParticipantService
-  grpcurl -plaintext -d '{"service":""}' localhost:50051 grpc.health.v1.Health/Check
-
-  grpcurl -plaintext -d '{"name":"participants/maria-rossi"}' \
-    localhost:50051 salesmeet.participant.v1.ParticipantService/GetParticipant
-
-  grpcurl -plaintext -d '{"filter":"role = SALES_REP AND team = \"teams/emea-sales\"","pageSize":10}' \
-    localhost:50051 salesmeet.participant.v1.ParticipantService/ListParticipants
-
-  grpcurl -plaintext -d '{"filter":"customer.lifecycle = PROSPECT"}' \
-    localhost:50051 salesmeet.participant.v1.ParticipantService/ListParticipants
-
-  grpcurl -plaintext -d '{"participantId":"noah-fischer","requestId":"try-noah-fischer",
-      "participant":{"displayName":"Noah Fischer","email":"noah.fischer@meridian.example",
-        "kind":"EMPLOYEE","role":"SALES_REP","team":"teams/emea-sales","timeZone":"Europe/Berlin",
-        "hourlyCost":{"currencyCode":"EUR","units":"60"},"weeklyMeetingBudget":"28800s"}}' \
-    localhost:50051 salesmeet.participant.v1.ParticipantService/CreateParticipant
-
-  grpcurl -plaintext -d '{"participant":{"name":"participants/luca-bianchi","weeklyMeetingBudget":"21600s"},
-      "updateMask":{"paths":["weekly_meeting_budget"]}}' \
-    localhost:50051 salesmeet.participant.v1.ParticipantService/UpdateParticipant
-
-EOF
-  [[ -x "$(binary_of scheduling)" ]] || return 0
-  cat <<'EOF'
-  grpcurl -plaintext -d '{"name":"meetings/emea-weekly-sales"}' \
-    localhost:50052 salesmeet.scheduling.v1.SchedulingService/GetMeeting
-
-  grpcurl -plaintext -d '{"name":"meetings/emea-weekly-sales","pageSize":5}' \
-    localhost:50052 salesmeet.scheduling.v1.SchedulingService/ListOccurrences
-
-  grpcurl -plaintext -d '{"filter":"participant = \"participants/priya-sharma\" AND purpose = PROSPECT_PITCH"}' \
-    localhost:50052 salesmeet.scheduling.v1.SchedulingService/ListMeetings
-
-  grpcurl -plaintext -d '{"afterSequence":"0"}' \
-    localhost:50052 salesmeet.scheduling.v1.SchedulingService/WatchMeetingChanges
-
-EOF
-  if [[ -x "$(binary_of analytics)" ]]; then
-    cat <<'EOF'
-  grpcurl -plaintext -d '{"scope":{},"groupBy":"TEAM"}' \
-    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetCostReport
-
-  grpcurl -plaintext -d '{"scope":{}}' \
-    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetMeetingLoadReport
-
-  grpcurl -plaintext -d '{}' \
-    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetContactCadenceReport
-
-  grpcurl -plaintext -d '{"scope":{},"metric":"WON_DEAL_VALUE","minMeetings":1}' \
-    localhost:50053 salesmeet.analytics.v1.AnalyticsService/GetTopPerformers
-
-EOF
-  fi
-  cat <<'EOF'
-More, booking meetings and every report, in README.md ("Trying it with
-grpcurl").
-
-EOF
-}
-
-# With PostgreSQL: where each scheduling replica and the database are.
-print_postgresql() {
-  local entry name port metrics_port
-  local replicas="$SCHEDULING_REPLICAS replicas"
-  if ((SCHEDULING_REPLICAS == 1)); then replicas="1 replica"; fi
-  printf '\nScheduling runs as %s on one PostgreSQL database; each serves\n' "$replicas"
-  printf 'every call and sees what the others wrote (analytics and the seed use the\nfirst):\n\n'
-  for entry in "${SERVICES[@]}"; do
-    read -r name port metrics_port _ <<<"$entry"
-    [[ "$name" == scheduling* && -x "$(binary_of "$name")" ]] || continue
-    printf '  %-13s grpcurl -plaintext localhost:%s list    (metrics on :%s, log %s)\n' \
-      "$name" "$port" "$metrics_port" "$LOG_DIR/$name.log"
-  done
-  printf '\nPostgreSQL 15, which every service uses (each keeps its tables in a schema\nof its own):\n\n'
-  printf "  psql '%s'\n" "$(pg_cluster_dsn "$PG_PORT")"
-  printf '  data in %s, log %s\n\n' "$PG_DIR" "$LOG_DIR/postgresql.log"
-}
-
 main() {
   ensure_packages
   if [[ "${SALESMEET_SKIP_BUILD:-}" == 1 ]]; then
@@ -455,6 +432,7 @@ main() {
   check_ports_free
   if [[ "$STORE" == postgresql ]]; then choose_pg_port; fi
   mkdir -p "$LOG_DIR"
+  if ((SECURE)); then make_pki; fi
 
   trap stop_everything EXIT
   trap 'exit 0' INT TERM HUP
@@ -474,11 +452,18 @@ main() {
   if [[ -x "$(binary_of scheduling)" ]]; then
     seed_flags+=(--scheduling="$SCHEDULING_ADDR")
   fi
+  if ((SECURE)); then
+    mapfile -t -O "${#seed_flags[@]}" seed_flags < <(client_tls_args)
+    seed_flags+=(--token_file="$PKI_DIR/tokens/admin.jwt")
+  fi
   as_step env PYTHONPATH="$BUILD_DIR/py" "$PYTHON" \
     "$REPO_ROOT/scripts/seed_demo.py" "${seed_flags[@]}" ||
     die "the demo seed failed"
-  print_try_it | with_our_ports
-  if [[ "$STORE" == postgresql ]]; then print_postgresql; fi
+  {
+    print_try_it | with_our_ports
+    if [[ "$STORE" == postgresql ]]; then print_postgresql; fi
+  } | with_credentials
+  print_security
   log "running; data and logs in $DATA_DIR. Ctrl-C stops everything."
 
   # Sleep until a signal arrives (the trap exits) or a process dies.

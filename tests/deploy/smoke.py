@@ -18,6 +18,13 @@ booking whichever replica it comes through.
     PYTHONPATH=build/py /usr/bin/python3 tests/deploy/smoke.py \\
         --participant=localhost:50051 --scheduling=localhost:50052 \\
         --analytics=localhost:50053
+
+Against services under mutual TLS and an access policy (compose.tls.yaml),
+name the CA, a client certificate and its key, and a token that may call
+everything, as scripts/dev_pki.sh makes them (--ca, --cert, --key,
+--token_file, as scripts/seed_demo.py takes them). Then it also checks that
+the services are locked: a plaintext health check gets no answer, and the
+certificate alone (operator.crt: reflection only) may not list participants.
 """
 
 import argparse
@@ -65,6 +72,61 @@ def check_health(name, channel):
     if reply.status != health_pb2.HealthCheckResponse.SERVING:
         sys.exit(f"{name} is {reply.status}, not SERVING")
     print(f"{name}: SERVING")
+
+
+def read_file(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def channel_credentials(args):
+    """None (plaintext) without --ca; else mutual TLS with --cert/--key, and
+    --token_file's token on every call when given."""
+    if not args.ca:
+        return None
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read_file(args.ca),
+        private_key=read_file(args.key) if args.key else None,
+        certificate_chain=read_file(args.cert) if args.cert else None)
+    if args.token_file:
+        token = read_file(args.token_file).decode("ascii").strip()
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token))
+    return credentials
+
+
+def open_channel(address, credentials):
+    if credentials is None:
+        return grpc.insecure_channel(address)
+    return grpc.secure_channel(address, credentials)
+
+
+def check_locked(args):
+    """With --ca: participant answers no plaintext call, and refuses a
+    client certificate without a token the policy's reads."""
+    with grpc.insecure_channel(args.participant) as plain:
+        try:
+            health_pb2_grpc.HealthStub(plain).Check(
+                health_pb2.HealthCheckRequest(), timeout=TIMEOUT_S)
+            sys.exit(f"{args.participant} answered a plaintext health check")
+        except grpc.RpcError as error:
+            print(f"participant: plaintext refused ({error.code().name})")
+    if not args.cert:
+        return
+    certificate_only = grpc.ssl_channel_credentials(
+        root_certificates=read_file(args.ca), private_key=read_file(args.key),
+        certificate_chain=read_file(args.cert))
+    with grpc.secure_channel(args.participant, certificate_only) as channel:
+        try:
+            ps_grpc.ParticipantServiceStub(channel).ListParticipants(
+                ps.ListParticipantsRequest(page_size=1), timeout=TIMEOUT_S)
+            sys.exit(f"{args.participant} let {args.cert} without a token list "
+                     "participants")
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.PERMISSION_DENIED:
+                raise
+            print("participant: the certificate alone may not list participants "
+                  "(PERMISSION_DENIED)")
 
 
 def hire(people, run, stem):
@@ -140,15 +202,29 @@ def main():
     parser.add_argument("--live_timeout", type=float, default=2,
                         help="seconds a feed watcher may take to see a "
                              "booking after it was acknowledged")
+    parser.add_argument("--ca", default="",
+                        help="speak TLS, trusting this CA certificate (PEM)")
+    parser.add_argument("--cert", default="",
+                        help="with --ca: the client certificate (PEM)")
+    parser.add_argument("--key", default="", help="with --cert: its key (PEM)")
+    parser.add_argument("--token_file", default="",
+                        help="with --ca: a bearer token (JWT) sent on every call")
     args = parser.parse_args()
+    if (args.cert or args.key or args.token_file) and not args.ca:
+        parser.error("--cert, --key and --token_file need --ca")
+    if bool(args.cert) != bool(args.key):
+        parser.error("--cert and --key go together")
+    credentials = channel_credentials(args)
     replicas = args.scheduling.split(",")
-    channels = {"participant": grpc.insecure_channel(args.participant)}
+    channels = {"participant": open_channel(args.participant, credentials)}
     for i, address in enumerate(replicas):
         name = "scheduling" if len(replicas) == 1 else f"scheduling {i + 1} ({address})"
-        channels[name] = grpc.insecure_channel(address)
-    channels["analytics"] = grpc.insecure_channel(args.analytics)
+        channels[name] = open_channel(address, credentials)
+    channels["analytics"] = open_channel(args.analytics, credentials)
     for name, channel in channels.items():
         check_health(name, channel)
+    if credentials is not None:
+        check_locked(args)
     scheduling = [ss_grpc.SchedulingServiceStub(channels[name])
                   for name in channels if name.startswith("scheduling")]
     # Who watches, books, reads back and retries, and tries the double

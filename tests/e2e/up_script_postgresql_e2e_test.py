@@ -39,9 +39,10 @@ EXPECTED = {"participant", "analytics", "redis", "postgresql", *SCHEDULING_NAMES
 
 class PostgresUpScript(UpScript):
     """One run of SALESMEET_STORE=postgresql scripts/up.sh. Replicas 2 and 3
-    and PostgreSQL get free ports of their own."""
+    and PostgreSQL get free ports of their own; extra_env adds settings
+    (up_script_secure_e2e_test's SALESMEET_SECURE)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, extra_env=None):
         self.pg_port = harness.free_port()
         self.replica_ports = [harness.free_port() for _ in range(REPLICAS - 1)]
         replica_metrics = [harness.free_port() for _ in range(REPLICAS - 1)]
@@ -54,6 +55,7 @@ class PostgresUpScript(UpScript):
             "SALESMEET_REPLICA_GRPC_PORTS": " ".join(map(str, self.replica_ports)),
             "SALESMEET_REPLICA_METRICS_PORTS": " ".join(map(str, replica_metrics)),
             "SALESMEET_TESTING_NOW": harness.now_rfc3339(),
+            **(extra_env or {}),
         })
         self.pg_dir = os.path.join(self.data_dir, "postgresql")
         # Scheduling's replicas, in order: the first is SALESMEET_GRPC_PORTS's.
