@@ -43,6 +43,7 @@ import contextlib
 import datetime
 import os
 import sys
+import unicodedata
 import zoneinfo
 
 import grpc
@@ -158,7 +159,7 @@ EMPLOYEES = [
 
 PARTNERS = [
     #       id                display name      email domain          time zone
-    Partner("kenji-watanabe", "Kenji Watanabe", "pacific-si.example", "Asia/Tokyo"),
+    Partner("partner-pacific-1", "Kenji Watanabe", "pacific-si.example", "Asia/Tokyo"),
 ]
 
 ACCOUNTS = {
@@ -178,18 +179,18 @@ ACCOUNTS = {
 # monthly. The owner is always someone in sales.
 CUSTOMER_CONTACTS = [
     #       id                display name       account      account owner    cadence (days)  time zone
-    Contact("anna-schulz",    "Anna Schulz",     "acme",      "jonas-weber",   30,  "Europe/Berlin"),
-    Contact("felix-braun",    "Felix Braun",     "acme",      "jonas-weber",   30,  "Europe/Berlin"),
-    Contact("oliver-hughes",  "Oliver Hughes",   "thames",    "sophie-turner", 30,  "Europe/London"),
-    Contact("giulia-bellini", "Giulia Bellini",  "bellini",   "luca-bianchi",  14,  "Europe/Rome"),
-    Contact("laura-mitchell", "Laura Mitchell",  "harbor",    "diego-alvarez", 14,  "America/Chicago"),
-    Contact("michael-obrien", "Michael O'Brien", "northwind", "emily-chen",     7,  "America/New_York"),
-    Contact("sarah-kim",      "Sarah Kim",       "northwind", "james-carter",   7,  "America/New_York"),
-    Contact("david-lim",      "David Lim",       "lioncity",  "arjun-nair",     7,  "Asia/Singapore"),
-    Contact("siti-rahman",    "Siti Rahman",     "lioncity",  "mei-lin-tan",    7,  "Asia/Singapore"),
-    Contact("rafael-lima",    "Rafael Lima",     "paulista",  "camila-souza",   7,  "America/Sao_Paulo"),
-    Contact("fiona-grant",    "Fiona Grant",     "severn",    "amelia-clarke",  7,  "Europe/London"),
-    Contact("gareth-price",   "Gareth Price",    "harrow",    "rhys-morgan",   14,  "Europe/London"),
+    Contact("contact-acme-1",    "Anna Schulz",     "acme",      "jonas-weber",   30,  "Europe/Berlin"),
+    Contact("contact-acme-2",    "Felix Braun",     "acme",      "jonas-weber",   30,  "Europe/Berlin"),
+    Contact("contact-thames-1",  "Oliver Hughes",   "thames",    "sophie-turner", 30,  "Europe/London"),
+    Contact("contact-bellini-1", "Giulia Bellini",  "bellini",   "luca-bianchi",  14,  "Europe/Rome"),
+    Contact("contact-harbor-1", "Laura Mitchell",  "harbor",    "diego-alvarez", 14,  "America/Chicago"),
+    Contact("contact-northwind-1", "Michael O'Brien", "northwind", "emily-chen",     7,  "America/New_York"),
+    Contact("contact-northwind-2",      "Sarah Kim",       "northwind", "james-carter",   7,  "America/New_York"),
+    Contact("contact-lioncity-1",      "David Lim",       "lioncity",  "arjun-nair",     7,  "Asia/Singapore"),
+    Contact("contact-lioncity-2",    "Siti Rahman",     "lioncity",  "mei-lin-tan",    7,  "Asia/Singapore"),
+    Contact("contact-paulista-1",    "Rafael Lima",     "paulista",  "camila-souza",   7,  "America/Sao_Paulo"),
+    Contact("contact-severn-1",    "Fiona Grant",     "severn",    "amelia-clarke",  7,  "Europe/London"),
+    Contact("contact-harrow-1",   "Gareth Price",    "harrow",    "rhys-morgan",   14,  "Europe/London"),
 ]
 
 # Whole local days off, counted from next week's Monday (week 1), taken as a
@@ -250,28 +251,28 @@ WEEKLY_SERIES = [
 
 MEETINGS = [
     #       id                            week  day    local  min  time zone           purpose                format        organizer        also invited
-    Booking("northwind-intro-pitch",        -2, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "emily-chen",    "michael-obrien priya-sharma"),
-    Booking("severn-valley-intro-pitch",    -2, "Tue", "10:00", 60, "Europe/London",    PROSPECT_PITCH,        VIDEO,        "amelia-clarke", "fiona-grant priya-sharma"),
-    Booking("bellini-cold-chain-proposal",  -2, "Wed", "11:00", 90, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari"),
+    Booking("northwind-intro-pitch",        -2, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "emily-chen",    "contact-northwind-1 priya-sharma"),
+    Booking("severn-valley-intro-pitch",    -2, "Tue", "10:00", 60, "Europe/London",    PROSPECT_PITCH,        VIDEO,        "amelia-clarke", "contact-severn-1 priya-sharma"),
+    Booking("bellini-cold-chain-proposal",  -2, "Wed", "11:00", 90, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "contact-bellini-1 marco-ferrari"),
     Booking("emea-product-update-s4",       -2, "Thu", "15:00", 60, "Europe/Rome",      PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma maria-rossi luca-bianchi sophie-turner jonas-weber"),
-    Booking("harbor-onboarding-review",     -2, "Thu", "10:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "laura-mitchell james-carter"),
-    Booking("lioncity-intro-pitch",         -1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "arjun-nair",    "david-lim priya-sharma"),
-    Booking("paulista-intro-pitch",         -1, "Tue", "11:00", 60, "America/Sao_Paulo", PROSPECT_PITCH,       VIDEO,        "camila-souza",  "rafael-lima tom-nguyen"),
-    Booking("thames-telemetry-roadmap",     -1, "Wed", "11:00", 60, "Europe/London",    CUSTOMER_PRESENTATION, PRESENTATION, "sophie-turner", "oliver-hughes priya-sharma"),
-    Booking("harrowgate-flood-sensors",     -1, "Wed", "10:00", 90, "Europe/London",    CUSTOMER_PRESENTATION, IN_PERSON,    "rhys-morgan",   "gareth-price william-davies"),
+    Booking("harbor-onboarding-review",     -2, "Thu", "10:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "contact-harbor-1 james-carter"),
+    Booking("lioncity-intro-pitch",         -1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "arjun-nair",    "contact-lioncity-1 priya-sharma"),
+    Booking("paulista-intro-pitch",         -1, "Tue", "11:00", 60, "America/Sao_Paulo", PROSPECT_PITCH,       VIDEO,        "camila-souza",  "contact-paulista-1 tom-nguyen"),
+    Booking("thames-telemetry-roadmap",     -1, "Wed", "11:00", 60, "Europe/London",    CUSTOMER_PRESENTATION, PRESENTATION, "sophie-turner", "contact-thames-1 priya-sharma"),
+    Booking("harrowgate-flood-sensors",     -1, "Wed", "10:00", 90, "Europe/London",    CUSTOMER_PRESENTATION, IN_PERSON,    "rhys-morgan",   "contact-harrow-1 william-davies"),
     Booking("sales-leadership-review",      -1, "Wed", "10:00", 60, "America/New_York", STRATEGY,              VIDEO,        "elena-conti",   "maria-rossi james-carter william-davies"),
     Booking("americas-product-update-s4",   -1, "Thu", "11:00", 60, "America/New_York", PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma james-carter emily-chen diego-alvarez"),
-    Booking("acme-renewal-review",          -1, "Thu", "14:00", 60, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "anna-schulz felix-braun maria-rossi"),
-    Booking("bellini-rollout-kickoff",      -1, "Thu", "11:00", 60, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "giulia-bellini marco-ferrari maria-rossi"),
-    Booking("northwind-pilot-pitch",         0, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "james-carter",  "sarah-kim michael-obrien emily-chen priya-sharma"),
+    Booking("acme-renewal-review",          -1, "Thu", "14:00", 60, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "contact-acme-1 contact-acme-2 maria-rossi"),
+    Booking("bellini-rollout-kickoff",      -1, "Thu", "11:00", 60, "Europe/Rome",      CUSTOMER_PRESENTATION, IN_PERSON,    "luca-bianchi",  "contact-bellini-1 marco-ferrari maria-rossi"),
+    Booking("northwind-pilot-pitch",         0, "Tue", "10:00", 60, "America/New_York", PROSPECT_PITCH,        VIDEO,        "james-carter",  "contact-northwind-2 contact-northwind-1 emily-chen priya-sharma"),
     Booking("apac-product-update-s4",        0, "Wed", "17:00", 60, "Asia/Singapore",   PRODUCT_UPDATE,        VIDEO,        "priya-sharma",  "mei-lin-tan arjun-nair"),
-    Booking("severn-valley-pilot-scoping",   0, "Thu", "10:00", 60, "Europe/London",    PROSPECT_PITCH,        VIDEO,        "amelia-clarke", "fiona-grant priya-sharma william-davies"),
-    Booking("lioncity-follow-up-pitch",      1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "mei-lin-tan",   "siti-rahman david-lim arjun-nair priya-sharma"),
+    Booking("severn-valley-pilot-scoping",   0, "Thu", "10:00", 60, "Europe/London",    PROSPECT_PITCH,        VIDEO,        "amelia-clarke", "contact-severn-1 priya-sharma william-davies"),
+    Booking("lioncity-follow-up-pitch",      1, "Tue", "17:00", 60, "Asia/Singapore",   PROSPECT_PITCH,        VIDEO,        "mei-lin-tan",   "contact-lioncity-2 contact-lioncity-1 arjun-nair priya-sharma"),
     Booking("uk-product-update-fw32",        1, "Tue", "14:00", 60, "Europe/London",    PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "william-davies amelia-clarke rhys-morgan"),
-    Booking("harbor-quarterly-review",       1, "Wed", "13:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "laura-mitchell james-carter"),
+    Booking("harbor-quarterly-review",       1, "Wed", "13:00", 60, "America/Chicago",  CUSTOMER_PRESENTATION, VIDEO,        "diego-alvarez", "contact-harbor-1 james-carter"),
     Booking("emea-product-update-fw32",      1, "Wed", "15:00", 60, "Europe/Rome",      PRODUCT_UPDATE,        VIDEO,        "tom-nguyen",    "priya-sharma maria-rossi sophie-turner jonas-weber chloe-martin"),
-    Booking("acme-maintenance-roadmap",      1, "Thu", "10:00", 90, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "anna-schulz felix-braun maria-rossi"),
-    Booking("paulista-trial-proposal",       1, "Thu", "15:00", 60, "America/Sao_Paulo", PROSPECT_PITCH,       VIDEO,        "camila-souza",  "rafael-lima james-carter"),
+    Booking("acme-maintenance-roadmap",      1, "Thu", "10:00", 90, "Europe/Berlin",    CUSTOMER_PRESENTATION, PRESENTATION, "jonas-weber",   "contact-acme-1 contact-acme-2 maria-rossi"),
+    Booking("paulista-trial-proposal",       1, "Thu", "15:00", 60, "America/Sao_Paulo", PROSPECT_PITCH,       VIDEO,        "camila-souza",  "contact-paulista-1 james-carter"),
 ]
 
 # Titles, where they meet (a video provider, whose join link is made up
@@ -351,7 +352,7 @@ ABOUT = {
         "Pipeline by region\nForecast\nHiring"),
     "lioncity-follow-up-pitch": About(
         "Lion City Electronics: line monitoring pitch, second try", "ZOOM",
-        "Recap for Siti\nLive dashboard demo\nPilot proposal"),
+        "Recap of the first call\nLive dashboard demo\nPilot proposal"),
     "harbor-quarterly-review": About(
         "Harbor Health: quarterly business review", "TEAMS",
         "Quarter in numbers\nSecond hospital rollout\nRenewal outlook"),
@@ -382,7 +383,7 @@ RESULTS = [
     Result("emea-product-update-s4",      vocabulary.HELD,      "",           ""),
     Result("harbor-onboarding-review",    vocabulary.WON,       "USD 30000",  "Second hospital signed for the same setup."),
     Result("severn-valley-intro-pitch",   vocabulary.ADVANCED,  "GBP 60000",  "Wants a pilot in two hospitals' pharmacies."),
-    Result("lioncity-intro-pitch",        vocabulary.NO_SHOW,   "",           "Plant outage; rebooked with Siti."),
+    Result("lioncity-intro-pitch",        vocabulary.NO_SHOW,   "",           "Plant outage; rebooked for next week."),
     Result("thames-telemetry-roadmap",    vocabulary.LOST,      "EUR 75000",  "Chose their SCADA vendor's bundle."),
     Result("americas-product-update-s4",  vocabulary.HELD,      "",           ""),
     Result("bellini-rollout-kickoff",     vocabulary.HELD,      "",           ""),
@@ -395,12 +396,12 @@ RSVPS = [
     #    meeting                      who              answer
     Rsvp("emea-weekly-sales",        "sophie-turner", vocabulary.ACCEPTED),
     Rsvp("emea-weekly-sales",        "jonas-weber",   vocabulary.ACCEPTED),
-    Rsvp("northwind-pilot-pitch",    "sarah-kim",     vocabulary.ACCEPTED),
-    Rsvp("lioncity-follow-up-pitch", "siti-rahman",   vocabulary.ACCEPTED),
-    Rsvp("lioncity-follow-up-pitch", "david-lim",     vocabulary.TENTATIVE),
+    Rsvp("northwind-pilot-pitch",    "contact-northwind-2",     vocabulary.ACCEPTED),
+    Rsvp("lioncity-follow-up-pitch", "contact-lioncity-2",   vocabulary.ACCEPTED),
+    Rsvp("lioncity-follow-up-pitch", "contact-lioncity-1",     vocabulary.TENTATIVE),
     Rsvp("emea-product-update-fw32", "chloe-martin",  vocabulary.TENTATIVE),
-    Rsvp("severn-valley-pilot-scoping", "fiona-grant",  vocabulary.ACCEPTED),
-    Rsvp("paulista-trial-proposal",  "rafael-lima",   vocabulary.TENTATIVE),
+    Rsvp("severn-valley-pilot-scoping", "contact-severn-1",  vocabulary.ACCEPTED),
+    Rsvp("paulista-trial-proposal",  "contact-paulista-1",   vocabulary.TENTATIVE),
 ]
 
 # ---------------------------------------------------------------------------
@@ -457,8 +458,13 @@ def days(amount):
     return duration_pb2.Duration(seconds=amount * 24 * 3600)
 
 
-def email(person_id, domain):
-    return f"{person_id.replace('-', '.')}@{domain}"
+def email(display_name, domain):
+    """first.last@domain, from the person's name: resource ids are
+    references and hold no personal data."""
+    plain = unicodedata.normalize("NFKD", display_name.lower())
+    local = "".join(c for c in plain.replace(" ", ".")
+                    if c.isascii() and (c.isalnum() or c == "."))
+    return f"{local}@{domain}"
 
 
 def time_off(absence, time_zone, monday):
@@ -484,7 +490,7 @@ def time_off(absence, time_zone, monday):
 def employee_message(e, monday):
     return pp.Participant(
         display_name=e.name,
-        email=email(e.id, COMPANY_DOMAIN),
+        email=email(e.name, COMPANY_DOMAIN),
         kind=people_pb2.EMPLOYEE,
         role=e.role,
         team=f"teams/{e.team}" if e.team else "",
@@ -499,7 +505,7 @@ def employee_message(e, monday):
 def partner_message(p):
     return pp.Participant(
         display_name=p.name,
-        email=email(p.id, p.company_domain),
+        email=email(p.name, p.company_domain),
         kind=people_pb2.PARTNER,
         time_zone=p.time_zone)
 
@@ -508,7 +514,7 @@ def contact_message(c):
     account = ACCOUNTS[c.account]
     return pp.Participant(
         display_name=c.name,
-        email=email(c.id, account.email_domain),
+        email=email(c.name, account.email_domain),
         kind=people_pb2.CUSTOMER_CONTACT,
         time_zone=c.time_zone,  # Working hours: the default Mon-Fri 09-17.
         customer=pp.CustomerProfile(

@@ -72,7 +72,7 @@ EOF
       "agenda":"Integration with their fleet software","purpose":"PROSPECT_PITCH","format":"VIDEO_CONFERENCE",
       "videoConference":{"provider":"ZOOM","joinUri":"https://zoom.meridian.example/j/northwind-deep-dive"},
       "organizer":"participants/james-carter","attendees":[{"participant":"participants/james-carter"},
-        {"participant":"participants/sarah-kim"},{"participant":"participants/priya-sharma"}],
+        {"participant":"participants/contact-northwind-2"},{"participant":"participants/priya-sharma"}],
       "startTime":"2028-09-18T14:00:00Z","endTime":"2028-09-18T15:00:00Z","timeZone":"America/New_York"}}' \
     localhost:50052 salesmeet.scheduling.v1.SchedulingService/CreateMeeting
 

@@ -48,7 +48,7 @@ UNAUTHENTICATED = grpc.StatusCode.UNAUTHENTICATED
 
 MARIA = "participants/maria-rossi"
 # A seeded customer contact: her email is personal data.
-SARAH = "participants/sarah-kim"
+SARAH = "participants/contact-northwind-2"
 # A booking the scheduler's token may make and the viewer's may not.
 BOOKING = json.dumps({"meeting": {
     "title": "Northwind: security review", "agenda": "Their questions",
@@ -57,7 +57,7 @@ BOOKING = json.dumps({"meeting": {
                         "joinUri": "https://zoom.meridian.example/j/sec"},
     "organizer": "participants/james-carter",
     "attendees": [{"participant": "participants/james-carter"},
-                  {"participant": "participants/sarah-kim"}],
+                  {"participant": "participants/contact-northwind-2"}],
     "startTime": "2028-09-19T14:00:00Z", "endTime": "2028-09-19T14:30:00Z",
     "timeZone": "America/New_York"}})
 CREATE_MEETING = "salesmeet.scheduling.v1.SchedulingService/CreateMeeting"
