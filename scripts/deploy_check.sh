@@ -21,9 +21,12 @@
 #      scheduling replicas): up, healthy, the demo seed, the smoke test
 #      across the replicas (booked through the second, read through the
 #      third, watched live on the first), a timed stop, down -v;
+#   4. compose.yaml with compose.tls.yaml on a dev PKI made here: up,
+#      healthy through the TLS health probe, the seed over mutual TLS, the
+#      smoke test with the admin token (plaintext refused, the certificate
+#      alone refused), a certificate re-issued and served without a
+#      restart, a timed stop, down -v;
 #      dockerd stopped by its pid.
-#   (run_compose_tls_suite, written but not yet called from main: the same
-#   for compose.yaml with compose.tls.yaml, on a dev PKI made here.)
 # Settings:
 #   SALESMEET_BUILD_DIR       the build tree with the Python stubs (build/py)
 #   SALESMEET_CACHE_DIR       kept between runs: Docker's data root (image
@@ -447,8 +450,6 @@ main() {
   timed compose run_compose_suite || die "the compose suite failed"
   timed compose-postgresql run_compose_postgresql_suite ||
     die "the PostgreSQL compose suite failed"
-  # Not yet run: enable once the images have the TLS-aware health probe and
-  # seed.
   timed compose-tls run_compose_tls_suite || die "the TLS compose suite failed"
   print_timings
   log "deploy check passed"
