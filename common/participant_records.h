@@ -28,6 +28,11 @@ void KeepReferencesOnly(participant::v1::Participant& participant);
 // service could not be asked, so the caller may retry later.
 absl::Status ParticipantServiceUnavailable(absl::string_view why);
 
+// Whether a call to the participant service failed for a reason of the
+// service or of this one (down, too slow, or this service refused by its
+// access policy), not of the request.
+bool ParticipantServiceFailed(const grpc::Status& status);
+
 // ParticipantServiceUnavailable for a call to the service at `target` that
 // failed with `status`.
 absl::Status ParticipantServiceDown(absl::string_view target,

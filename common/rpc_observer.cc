@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/drain_gate.h"
 #include "common/json_log.h"
+#include "common/security/call_access.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -58,7 +59,10 @@ class RpcObserver : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
+      // The access interceptor runs first and still holds the call's
+      // decision here.
       factory_->Record(info_->method(), info_->server_context()->peer(),
+                       CallerPrincipal(info_->server_context()),
                        status.error_code(), RefusalReason(status),
                        absl::ToDoubleSeconds(absl::Now() - start_));
     }
@@ -144,7 +148,9 @@ grpc::experimental::Interceptor* RpcObserverFactory::CreateServerInterceptor(
 }
 
 void RpcObserverFactory::Record(const std::string& method,
-                                const std::string& peer, grpc::StatusCode code,
+                                const std::string& peer,
+                                const std::string& principal,
+                                grpc::StatusCode code,
                                 const std::string& refusal, double seconds) {
   // Buckets from 100µs to 10s: local reads sit at the bottom, slot searches
   // and drains at the top.
@@ -171,7 +177,8 @@ void RpcObserverFactory::Record(const std::string& method,
            {"code", code_name},
            {"reason", refusal},
            {"latency_ms", seconds * 1000.0},
-           {"peer", peer}});
+           {"peer", peer},
+           {"principal", principal}});
 }
 
 }  // namespace salesmeet

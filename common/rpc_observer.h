@@ -32,9 +32,11 @@ class RpcObserverFactory
   // Called by the interceptor when an RPC sends its status.
   // `refusal`: the ErrorInfo reason of a FAILED_PRECONDITION or ABORTED,
   // otherwise "".
+  // `principal`: who called, "" when access control is off or the caller
+  // proved nothing.
   void Record(const std::string& method, const std::string& peer,
-              grpc::StatusCode code, const std::string& refusal,
-              double seconds);
+              const std::string& principal, grpc::StatusCode code,
+              const std::string& refusal, double seconds);
   void AddInFlight(double delta) { in_flight_.Increment(delta); }
 
  private:

@@ -141,6 +141,35 @@ class RotationAndReloadTest(SecureServicesTestCase):
             grpc.StatusCode.PERMISSION_DENIED, 15, what="the grant to go")
 
 
+    def test_a_service_its_peer_refuses_says_so_as_unavailable(self):
+        policy_path = os.path.join(self.tmp, "no-scheduling-policy.json")
+        with open(DEFAULT_POLICY) as f:
+            policy = json.load(f)
+        policy["bindings"] = [b for b in policy["bindings"] if
+                              "spiffe://salesmeet/scheduling" not in b["members"]]
+        with open(policy_path, "w") as f:
+            json.dump(policy, f)
+        participant = self.own_participant(access_policy=policy_path)
+        scheduling = self.start_test_service("scheduling", tls_flags(
+            self.pki, "scheduling", db=harness.database_url(
+                os.path.join(self.tmp, "refused-peer.db")),
+            participant=f"localhost:{participant.grpc_port}"))
+        channel = secure_channel(scheduling, self.operator)
+        self.addCleanup(channel.close)
+        start = monday_utc(1) + 10 * HOUR
+        error = call_error(
+            channel, "scheduling", "CreateMeeting",
+            self.pki.role_token("scheduler"),
+            request=ss.CreateMeetingRequest(meeting=meeting(
+                "participants/a", "participants/b", start=start)))
+        # Not the caller's fault, and not theirs to fix: not
+        # PERMISSION_DENIED, which would say the scheduler may not book.
+        self.assertEqual(error.code, grpc.StatusCode.UNAVAILABLE, str(error))
+        self.assertEqual(error.error_info.reason,
+                         "PARTICIPANT_SERVICE_UNAVAILABLE")
+        self.assertIn("access policy", error.message)
+
+
 class LimitsTest(SecureServicesTestCase):
 
     def test_rate_limit_refuses_past_the_burst_with_retry_info(self):

@@ -34,8 +34,7 @@ absl::StatusOr<ParticipantsByName> GrpcParticipantLookup::Lookup(
         DownstreamContext(incoming, timeout_);
     grpc::Status status =
         stub_->BatchGetParticipants(context.get(), request, &response);
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    if (ParticipantServiceFailed(status)) {
       return ParticipantServiceDown(target_, status);
     }
     // NOT_FOUND and INVALID_ARGUMENT keep their details for the caller.
@@ -57,8 +56,7 @@ absl::Status GrpcParticipantLookup::CheckTeam(const std::string& team,
   std::unique_ptr<grpc::ClientContext> context =
       DownstreamContext(incoming, timeout_);
   grpc::Status status = stub_->GetTeam(context.get(), request, &response);
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+  if (ParticipantServiceFailed(status)) {
     return ParticipantServiceDown(target_, status);
   }
   return FromGrpcStatus(status);
