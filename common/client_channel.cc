@@ -67,4 +67,15 @@ std::unique_ptr<grpc::ClientContext> DownstreamContext(
   return context;
 }
 
+bool OnBehalfOfCaller(const CallScope& scope, grpc::ClientContext& downstream) {
+  const grpc::ServerContext* incoming = DownstreamCall::Incoming(scope);
+  if (incoming == nullptr) return false;
+  const auto& metadata = incoming->client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return false;
+  downstream.AddMetadata("authorization",
+                         std::string(it->second.data(), it->second.size()));
+  return true;
+}
+
 }  // namespace salesmeet

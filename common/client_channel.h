@@ -38,6 +38,11 @@ std::shared_ptr<grpc::Channel> CreatePeerChannel(const std::string& target,
 std::unique_ptr<grpc::ClientContext> DownstreamContext(
     const CallScope& scope, absl::Duration default_timeout);
 
+// Makes `downstream` carry the incoming call's bearer token, so the peer
+// decides what to show by the caller's rights rather than this service's.
+// Returns false (and changes nothing) when the caller sent none.
+bool OnBehalfOfCaller(const CallScope& scope, grpc::ClientContext& downstream);
+
 }  // namespace salesmeet
 
 #endif  // SALESMEET_COMMON_CLIENT_CHANNEL_H_

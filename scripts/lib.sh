@@ -26,6 +26,7 @@ REQUIRED_PACKAGES=(
   redis-server postgresql-15 tzdata golang-github-gogo-googleapis-dev grpc-proto
   python3-grpcio python3-protobuf
   libjwt-dev openssl python3-jwt python3-cryptography
+  python3-icalendar python3-dateutil
   prometheus python3-yaml
 )
 

@@ -26,7 +26,8 @@ PARTICIPANT_READS = {(P, m) for m in (
     "ListTeams")}
 SCHEDULING_READS = {(S, m) for m in (
     "GetMeeting", "ListMeetings", "ListOccurrences", "GetCalendar",
-    "QueryFreeBusy", "FindMeetingSlots", "GetSchedulingPolicy")}
+    "ExportCalendar", "ExportMeeting", "QueryFreeBusy", "FindMeetingSlots",
+    "GetSchedulingPolicy")}
 BOOKING = {(S, m) for m in (
     "CreateMeeting", "UpdateMeeting", "CancelMeeting", "CompleteMeeting",
     "RespondToMeeting", "MoveOccurrence", "CancelOccurrence",

@@ -356,6 +356,21 @@ class AuditAndPersonalDataTest(SecureServicesTestCase):
             # An employee's work address is not hidden.
             self.assertEqual(emails[self.rep], "rep.audit@sales.example")
 
+    def test_calendar_exports_show_contacts_addresses_only_with_pii(self):
+        scheduling = self.stub("scheduling")
+        for role, sees in (("admin", True), ("scheduler", False),
+                           ("viewer", False)):
+            exported = scheduling.ExportMeeting(
+                calendar_pb2.ExportMeetingRequest(name=self.booked.name),
+                timeout=RPC_TIMEOUT,
+                metadata=metadata(self.pki.role_token(role)))
+            data = exported.data.replace("\r\n ", "")
+            self.assertEqual(MARKER_EMAIL in data, sees, role)
+            self.assertEqual(f"urn:salesmeet:{self.contact}" in data,
+                             not sees, role)
+            # Employees' work addresses, and everyone's name, are shown.
+            self.assertIn("mailto:rep.audit@sales.example", data, role)
+
     def test_personal_data_stays_in_the_participant_service(self):
         def files_of(db):
             return [f for f in glob.glob(os.path.join(self.tmp, db) + "*")

@@ -101,6 +101,22 @@ grpc::Status SchedulingServiceImpl::GetCalendar(
   });
 }
 
+grpc::Status SchedulingServiceImpl::ExportCalendar(
+    grpc::ServerContext* context, const v1::ExportCalendarRequest* request,
+    v1::ICalendar* response) {
+  return Serve(context, *request, response, [&] {
+    return exporter_.ExportCalendar(*request, ScopeOf(context));
+  });
+}
+
+grpc::Status SchedulingServiceImpl::ExportMeeting(
+    grpc::ServerContext* context, const v1::ExportMeetingRequest* request,
+    v1::ICalendar* response) {
+  return Serve(context, *request, response, [&] {
+    return exporter_.ExportMeeting(*request, ScopeOf(context));
+  });
+}
+
 grpc::Status SchedulingServiceImpl::QueryFreeBusy(
     grpc::ServerContext* context, const v1::QueryFreeBusyRequest* request,
     v1::QueryFreeBusyResponse* response) {

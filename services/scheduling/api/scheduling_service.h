@@ -13,6 +13,7 @@
 #include "services/scheduling/calendars/calendar_reader.h"
 #include "services/scheduling/calendars/calendar_source.h"
 #include "services/scheduling/calendars/slot_search.h"
+#include "services/scheduling/ical/calendar_exporter.h"
 #include "services/scheduling/policy/policy_admin.h"
 
 namespace salesmeet::scheduling {
@@ -29,7 +30,8 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
         calendar_reader_(context.CalendarPeople(), calendars),
         slot_searcher_(context.store, context.CalendarPeople(), calendars,
                        context.clock),
-        policy_(context.store, context.people, context.clock) {}
+        policy_(context.store, context.people, context.clock),
+        exporter_(context.store, context.people, context.clock) {}
 
   grpc::Status CreateMeeting(grpc::ServerContext* context,
                              const v1::CreateMeetingRequest* request,
@@ -70,6 +72,12 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   grpc::Status GetCalendar(grpc::ServerContext* context,
                            const v1::GetCalendarRequest* request,
                            v1::GetCalendarResponse* response) override;
+  grpc::Status ExportCalendar(grpc::ServerContext* context,
+                              const v1::ExportCalendarRequest* request,
+                              v1::ICalendar* response) override;
+  grpc::Status ExportMeeting(grpc::ServerContext* context,
+                             const v1::ExportMeetingRequest* request,
+                             v1::ICalendar* response) override;
   grpc::Status QueryFreeBusy(grpc::ServerContext* context,
                              const v1::QueryFreeBusyRequest* request,
                              v1::QueryFreeBusyResponse* response) override;
@@ -97,6 +105,7 @@ class SchedulingServiceImpl final : public v1::SchedulingService::Service {
   CalendarReader calendar_reader_;
   SlotSearcher slot_searcher_;
   PolicyAdmin policy_;
+  CalendarExporter exporter_;
 };
 
 }  // namespace salesmeet::scheduling

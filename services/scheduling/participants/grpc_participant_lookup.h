@@ -25,7 +25,21 @@ class GrpcParticipantLookup : public ParticipantLookup {
   absl::Status CheckTeam(const std::string& team,
                          const CallScope& incoming) override;
 
+  // The participant service applies its rules to the caller's token; a
+  // caller without one, or one refused BatchGetParticipants, sees what this
+  // service may.
+  absl::StatusOr<ParticipantsByName> LookupForCaller(
+      const std::vector<std::string>& names,
+      const CallScope& incoming) override;
+
  private:
+  // One BatchGetParticipants of names[first..first + the batch limit), as
+  // the caller when `as_caller` and the caller sent a token.
+  grpc::Status BatchGet(
+      const std::vector<std::string>& names, size_t first,
+      const CallScope& incoming, bool as_caller,
+      participant::v1::BatchGetParticipantsResponse& response);
+
   const std::string target_;
   const absl::Duration timeout_;
   std::unique_ptr<participant::v1::ParticipantService::Stub> stub_;

@@ -38,4 +38,11 @@ absl::StatusOr<KnownParticipants> LookupKnown(ParticipantLookup& people,
   return known;
 }
 
+absl::StatusOr<ParticipantsByName> ParticipantLookup::LookupForCaller(
+    const std::vector<std::string>& names, const CallScope& incoming) {
+  absl::StatusOr<KnownParticipants> known = LookupKnown(*this, names, incoming);
+  if (!known.ok()) return known.status();
+  return std::move(known->found);
+}
+
 }  // namespace salesmeet::scheduling

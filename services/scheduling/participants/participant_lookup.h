@@ -34,6 +34,12 @@ class ParticipantLookup {
   // OK when the team exists, NOT_FOUND when not, UNAVAILABLE as above.
   virtual absl::Status CheckTeam(const std::string& team,
                                  const CallScope& incoming) = 0;
+
+  // For iCalendar exports: the records with names and email addresses as
+  // the caller may see them; never cached. Names that do not exist are left
+  // out. By default what Lookup gives, which holds no addresses.
+  virtual absl::StatusOr<ParticipantsByName> LookupForCaller(
+      const std::vector<std::string>& names, const CallScope& incoming);
 };
 
 // The participants among `names` that exist, and for each name that does

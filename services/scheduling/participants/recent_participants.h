@@ -37,6 +37,12 @@ class RecentParticipantLookup : public ParticipantLookup {
                          const CallScope& incoming) override {
     return source_.CheckTeam(team, incoming);
   }
+  // Never cached: what a caller may see is theirs alone.
+  absl::StatusOr<ParticipantsByName> LookupForCaller(
+      const std::vector<std::string>& names,
+      const CallScope& incoming) override {
+    return source_.LookupForCaller(names, incoming);
+  }
 
  private:
   struct Kept {
