@@ -230,7 +230,7 @@ bool IsStateChanging(absl::string_view method) {
   absl::string_view verb =
       slash == absl::string_view::npos ? method : method.substr(slash + 1);
   for (absl::string_view read :
-       {"Get", "BatchGet", "List", "Query", "Find", "Watch"}) {
+       {"Get", "BatchGet", "List", "Query", "Find", "Watch", "Export"}) {
     if (absl::StartsWith(verb, read)) return false;
   }
   return true;

@@ -34,7 +34,7 @@ class AccessInterceptorFactory
 };
 
 // Whether a method changes state (and is audited): every salesmeet method
-// except the reads (Get, BatchGet, List, Query, Find, Watch).
+// except the reads (Get, BatchGet, List, Query, Find, Watch, Export).
 bool IsStateChanging(absl::string_view method);
 
 // The resource names a request or response refers to ("participants/ada",

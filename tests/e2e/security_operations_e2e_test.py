@@ -320,12 +320,15 @@ class AuditAndPersonalDataTest(SecureServicesTestCase):
         call(channel, "scheduling", "CancelMeeting",
              self.pki.role_token("viewer"))
         call(channel, "scheduling", "GetMeeting", self.pki.role_token("viewer"))
+        call(channel, "scheduling", "ExportMeeting",
+             self.pki.role_token("viewer"))
         lines = self.audit_lines(self.scheduling)
         self.assertTrue(any(
             r["principal"] == "user:dev-viewer" and
             r["method"].endswith("/CancelMeeting") and
             r["code"] == "PERMISSION_DENIED" for r in lines), lines)
-        self.assertFalse(any(r["method"].endswith("/GetMeeting")
+        self.assertFalse(any(r["method"].endswith(("/GetMeeting",
+                                                   "/ExportMeeting"))
                              for r in lines))
 
     def test_audit_lines_hold_no_email_token_or_free_text(self):
