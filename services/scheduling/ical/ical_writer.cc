@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/calendar/recurrence.h"
 #include "common/field_checks.h"
 #include "services/scheduling/ical/vtimezones.h"
 
@@ -34,6 +35,28 @@ icaltimetype Floating(absl::Time t, absl::TimeZone zone) {
   out.second = local.second();
   out.is_date = 0;
   return out;
+}
+
+// An occurrence's original start as the rule states it. Salesmeet moves an
+// occurrence whose rule time falls in a spring-forward gap (02:30) to the
+// same instant as 03:30; RECURRENCE-ID and EXDATE must still say 02:30,
+// the value the rule generates, or programs that match them by value miss
+// the occurrence. The rule's time of day is the first start's.
+icaltimetype RuleTime(absl::Time original, absl::Time first,
+                      absl::TimeZone zone) {
+  const absl::CivilSecond local = absl::ToCivilSecond(original, zone);
+  const absl::CivilSecond rule_clock = absl::ToCivilSecond(first, zone);
+  const absl::CivilSecond stated(local.year(), local.month(), local.day(),
+                                 rule_clock.hour(), rule_clock.minute(),
+                                 rule_clock.second());
+  if (stated != local && ToAbsolute(stated, zone) == original) {
+    icaltimetype out = Floating(original, zone);
+    out.hour = stated.hour();
+    out.minute = stated.minute();
+    out.second = stated.second();
+    return out;
+  }
+  return Floating(original, zone);
 }
 
 icaltimetype Utc(absl::Time t) {
@@ -162,9 +185,10 @@ Component MasterEvent(const v1::Meeting& meeting, absl::TimeZone zone,
     for (const google::protobuf::Timestamp& exdate :
          meeting.recurrence().exdates()) {
       icalcomponent_add_property(
-          event.get(),
-          InZone(icalproperty_new_exdate(Floating(ToAbslTime(exdate), zone)),
-                 meeting.time_zone()));
+          event.get(), InZone(icalproperty_new_exdate(RuleTime(
+                                  ToAbslTime(exdate),
+                                  ToAbslTime(meeting.start_time()), zone)),
+                              meeting.time_zone()));
     }
   }
   AddPeople(event.get(), meeting, {}, address_of);
@@ -180,7 +204,8 @@ Component OccurrenceEvent(const v1::Meeting& meeting,
   const absl::Time original = ToAbslTime(change.original_start_time());
   icalcomponent_add_property(
       event.get(),
-      InZone(icalproperty_new_recurrenceid(Floating(original, zone)),
+      InZone(icalproperty_new_recurrenceid(
+                 RuleTime(original, ToAbslTime(meeting.start_time()), zone)),
              meeting.time_zone()));
   const absl::Duration length =
       ToAbslTime(meeting.end_time()) - ToAbslTime(meeting.start_time());

@@ -187,6 +187,32 @@ TEST(IcalWriterTest, ACancelledMeetingAndOneWithoutVideoOrText) {
   EXPECT_THAT(alone, Not(HasSubstr("Europe/Rome")));
 }
 
+TEST(IcalWriterTest, AnOccurrenceInASpringGapKeepsTheRulesTimeOfDay) {
+  // Sundays at 02:30 in Rome; on 30 March 2031 02:30 does not exist and
+  // salesmeet holds that week at 03:30 (01:30 UTC). Moved, its
+  // RECURRENCE-ID must still read 02:30, the value the rule generates.
+  v1::Meeting gap = FromText(R"pb(
+    name: "meetings/night-shift"
+    title: "Night shift handover"
+    organizer: "participants/maria"
+    attendees { participant: "participants/maria" response: ACCEPTED }
+    start_time { seconds: 1931391000 }  # 2031-03-16 02:30 (+01:00)
+    end_time { seconds: 1931394600 }
+    time_zone: "Europe/Rome"
+    recurrence { rrule: "FREQ=WEEKLY;COUNT=4" }
+    occurrence_exceptions {
+      original_start_time { seconds: 1932600600 }  # 03-30 03:30 (+02:00)
+      start_time { seconds: 1932606000 }           # moved to 05:00
+      end_time { seconds: 1932609600 }
+    }
+    state: SCHEDULED
+  )pb");
+  const std::vector<std::string> lines = Unfolded(Write({gap}));
+  EXPECT_THAT(lines, ::testing::IsSupersetOf(
+                         {"RECURRENCE-ID;TZID=Europe/Rome:20310330T023000",
+                          "DTSTART;TZID=Europe/Rome:20310330T050000"}));
+}
+
 TEST(IcalWriterTest, VTimezoneRulesAreCutToTheYearsInUse) {
   const std::string text = Write({Series()});
   EXPECT_THAT(text, HasSubstr("BEGIN:DAYLIGHT"));
